@@ -1,0 +1,65 @@
+/**
+ * Typed errors with a stable code. The CLI maps `exitCode` to the process
+ * exit status and prints `message` on one line (no stack unless --debug).
+ */
+
+export type ErrorCode =
+  | 'USAGE'            // exit 2
+  | 'MISSING_FILE' | 'UNREADABLE' | 'MISSING_COLUMN' | 'PARSE' | 'ENCODING'
+  | 'FIELD_COUNT' | 'UNSORTED' | 'LOCKED' | 'RUN_LOCKED'       // exit 3
+  | 'OUTPUT'           // exit 4
+  | 'MAINTENANCE';     // exit 75
+
+const EXIT: Record<ErrorCode, number> = {
+  USAGE: 2,
+  MISSING_FILE: 3, UNREADABLE: 3, MISSING_COLUMN: 3, PARSE: 3, ENCODING: 3,
+  FIELD_COUNT: 3, UNSORTED: 3, LOCKED: 3, RUN_LOCKED: 3,
+  OUTPUT: 4,
+  MAINTENANCE: 75,
+};
+
+export class Eb50Error extends Error {
+  readonly code: ErrorCode;
+  constructor(code: ErrorCode, message: string) {
+    super(message);
+    this.name = 'Eb50Error';
+    this.code = code;
+  }
+  get exitCode(): number {
+    return EXIT[this.code];
+  }
+}
+
+/** A problem in an input file, with its position: `FFGKURS.csv:1043: reason`. */
+export class InputError extends Eb50Error {
+  readonly file: string;
+  readonly line: number | undefined;
+  readonly reason: string;
+  constructor(code: ErrorCode, file: string, line: number | undefined, reason: string) {
+    super(code, `${file}${line === undefined ? '' : `:${line}`}: ${reason}`);
+    this.name = 'InputError';
+    this.file = file;
+    this.line = line;
+    this.reason = reason;
+  }
+}
+
+export class UsageError extends Eb50Error {
+  constructor(message: string) {
+    super('USAGE', message);
+    this.name = 'UsageError';
+  }
+}
+
+export class OutputError extends Eb50Error {
+  constructor(message: string) {
+    super('OUTPUT', message);
+    this.name = 'OutputError';
+  }
+}
+
+/** Exit code for any thrown value: typed errors map by code, anything else
+ *  is an internal error (1). */
+export function exitCodeOf(err: unknown): number {
+  return err instanceof Eb50Error ? err.exitCode : 1;
+}
