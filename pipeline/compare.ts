@@ -25,8 +25,9 @@ export function trimSpaces(value: string): string {
   return value.slice(s, e);
 }
 
-export function comparePnrKurs(a: Row, b: Row, bKurs = 'KURS'): number {
-  return compareStrings(a.PNR, b.PNR) || compareStrings(a.KURS, b[bKurs]);
+/** FFGKURS order, and the join key of all three registration tables. */
+export function comparePnrKurs(a: Row, b: Row): number {
+  return compareStrings(a.PNR, b.PNR) || compareStrings(a.KURS, b.KURS);
 }
 
 /** FORTKURS/INREGFO order. TERMORDN is compared only when both are integers
