@@ -1,0 +1,107 @@
+/**
+ * SPEC §3: merge-join of the sorted FFGKURS, FORTKURS and INREGFO streams
+ * into chains. Each input is pulled with its own async iterator, so only one
+ * PNR+KURS group of each is held at a time and a slow consumer slows the
+ * readers down (backpressure) instead of letting rows pile up.
+ */
+import { comparePnrKurs, parseIntStrict, trimSpaces } from './compare.js';
+import type { Chain, FoRow, FoTable, JoinEvent, Row, SourceRow } from './types.js';
+
+/** An async iterator with one row of look-ahead. */
+class Peekable {
+  private readonly it: AsyncIterator<SourceRow>;
+  head: SourceRow | undefined;
+  private done = false;
+
+  constructor(source: AsyncIterable<SourceRow>) {
+    this.it = source[Symbol.asyncIterator]();
+  }
+
+  async fill(): Promise<void> {
+    if (this.head || this.done) return;
+    const next = await this.it.next();
+    if (next.done) this.done = true;
+    else this.head = next.value;
+  }
+
+  /** Takes every row whose PNR+KURS equals `key`'s (the input is sorted). */
+  async takeGroup(key: Row): Promise<SourceRow[]> {
+    const group: SourceRow[] = [];
+    await this.fill();
+    while (this.head && comparePnrKurs(this.head.row, key) === 0) {
+      group.push(this.head);
+      this.head = undefined;
+      await this.fill();
+    }
+    return group;
+  }
+
+  async return(): Promise<void> {
+    await this.it.return?.();
+  }
+}
+
+/** TERMORDN as the FO-set rule compares it: integer after trimming, else the
+ *  trimmed text (such a row is a §4.2 error anyway). */
+function termordnKey(row: Row): string {
+  const n = parseIntStrict(row.TERMORDN);
+  return n === undefined ? `text:${trimSpaces(row.TERMORDN)}` : `int:${n}`;
+}
+
+/** SPEC §3: FORTKURS rows, plus INREGFO rows whose TERMORDN occurs among no
+ *  FORTKURS row (FORTKURS wins). */
+export function foSetOf(fortkurs: FoRow[], inregfo: FoRow[]): FoRow[] {
+  const taken = new Set(fortkurs.map((fo) => termordnKey(fo.row)));
+  return [...fortkurs, ...inregfo.filter((fo) => !taken.has(termordnKey(fo.row)))];
+}
+
+function foRows(table: FoTable, rows: SourceRow[]): FoRow[] {
+  return rows.map(({ row, line }) => ({ table, row, line }));
+}
+
+function chainOf(ffg: SourceRow, fortkurs: FoRow[], inregfo: FoRow[]): Chain {
+  return { ffg: ffg.row, ffgLine: ffg.line, fortkurs, inregfo, foSet: foSetOf(fortkurs, inregfo) };
+}
+
+/** Smallest PNR+KURS among the heads. */
+function minKey(heads: Array<SourceRow | undefined>): Row | undefined {
+  let min: Row | undefined;
+  for (const head of heads) {
+    if (head && (!min || comparePnrKurs(head.row, min) < 0)) min = head.row;
+  }
+  return min;
+}
+
+export interface MergeInputs {
+  ffgkurs: AsyncIterable<SourceRow>;
+  fortkurs: AsyncIterable<SourceRow>;
+  inregfo: AsyncIterable<SourceRow>;
+}
+
+/** Join events in PNR+KURS order (= FFGKURS file order). Inputs must be
+ *  sorted; pass them through the sort check first. */
+export async function* mergeChains(inputs: MergeInputs): AsyncGenerator<JoinEvent> {
+  const ffg = new Peekable(inputs.ffgkurs);
+  const fort = new Peekable(inputs.fortkurs);
+  const inreg = new Peekable(inputs.inregfo);
+  try {
+    for (;;) {
+      await Promise.all([ffg.fill(), fort.fill(), inreg.fill()]);
+      const key = minKey([ffg.head, fort.head, inreg.head]);
+      if (!key) return;
+      const ffgGroup = await ffg.takeGroup(key);
+      const fortkurs = foRows('FORTKURS', await fort.takeGroup(key));
+      const inregfo = foRows('INREGFO', await inreg.takeGroup(key));
+      if (ffgGroup.length === 0) {
+        for (const fo of [...fortkurs, ...inregfo]) yield { kind: 'orphan', fo };
+      } else if (ffgGroup.length === 1) {
+        yield { kind: 'chain', chain: chainOf(ffgGroup[0], fortkurs, inregfo) };
+      } else {
+        yield { kind: 'duplicate', chains: ffgGroup.map((row) => chainOf(row, fortkurs, inregfo)) };
+      }
+    }
+  } finally {
+    // Close the readers (file handles) when the consumer stops early or fails.
+    await Promise.all([ffg.return(), fort.return(), inreg.return()]);
+  }
+}
