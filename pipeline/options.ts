@@ -1,0 +1,179 @@
+/**
+ * SPEC §9 command line → validated options. Flags are parsed by
+ * node:util parseArgs; the Ladok style `UPPDATERA=J INLEDANDETECKEN=Q` is
+ * accepted as positionals and mapped onto the same options.
+ */
+import { parseArgs } from 'node:util';
+import { UsageError } from './errors.js';
+
+export type Mode = 'inspect' | 'update';
+export type OutputFormat = 'csv' | 'ndjson' | 'avro';
+export type Encoding = 'utf8' | 'latin1';
+
+export interface RunOptions {
+  input: string;
+  output: string;
+  /** INLEDANDETECKEN, folded to upper case. */
+  leadingChar: string;
+  mode: Mode;
+  /** Local run time as `YYYY-MM-DDTHH:MM:SS`. */
+  runDate: string;
+  format: OutputFormat;
+  encoding: Encoding;
+  withoutLocks: boolean;
+  /** Percentage 0–100 (SPEC §11 "Lock figures"). */
+  maxNewShare: number;
+  mailTo?: string;
+  smtp?: string;
+  debug: boolean;
+}
+
+export interface SortOptions {
+  input: string;
+  output: string;
+  table: 'FFGKURS' | 'FORTKURS' | 'INREGFO';
+  encoding: Encoding;
+  debug: boolean;
+}
+
+export type Command =
+  | { command: 'run'; options: RunOptions }
+  | { command: 'sort'; options: SortOptions }
+  | { command: 'help' }
+  | { command: 'version' };
+
+export const USAGE = `Usage:
+  eb50 run --input DIR --output DIR --leading-char Q [--mode inspect|update]
+           [--run-date 2015-02-23T10:41:50] [--format csv|ndjson|avro]
+           [--encoding utf8|latin1] [--without-locks] [--max-new-share PERCENT]
+           [--mail-to ADDR --smtp URL] [--debug]
+  eb50 run UPPDATERA=J|N INLEDANDETECKEN=Q --input DIR --output DIR
+  eb50 sort --table FFGKURS|FORTKURS|INREGFO --input FILE --output FILE [--encoding utf8|latin1]
+  eb50 --help | --version
+
+Creates the course offerings (KTILL2/KTFORT2) that continuation registrations
+on deviating terms need, and re-points FFGKURS.OMGANG (Ladok EB50).
+Exit codes: 0 done, 2 usage, 3 input rejected or lock tripped, 4 output not
+writable, 75 maintenance or output directory busy (retry later), 1 internal.`;
+
+const LEADING_CHAR = /^[A-ZÅÄÖ]$/;
+const RUN_DATE = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})$/;
+
+function oneOf<T extends string>(name: string, value: string, allowed: readonly T[]): T {
+  if ((allowed as readonly string[]).includes(value)) return value as T;
+  throw new UsageError(`--${name} must be one of ${allowed.join(', ')}, got '${value}'`);
+}
+
+/** Local time now as `YYYY-MM-DDTHH:MM:SS`. */
+export function localTimestamp(d = new Date()): string {
+  const p = (n: number) => String(n).padStart(2, '0');
+  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}T${p(d.getHours())}:${p(d.getMinutes())}:${p(d.getSeconds())}`;
+}
+
+function validRunDate(value: string): string {
+  const m = RUN_DATE.exec(value);
+  const d = m && new Date(Number(m[1]), Number(m[2]) - 1, Number(m[3]), Number(m[4]), Number(m[5]), Number(m[6]));
+  if (!m || !d || localTimestamp(d) !== value) {
+    throw new UsageError(`--run-date must be a local time like 2015-02-23T10:41:50, got '${value}'`);
+  }
+  return value;
+}
+
+export function parseCommand(argv: string[]): Command {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      strict: true,
+      options: {
+        input: { type: 'string' },
+        output: { type: 'string' },
+        'leading-char': { type: 'string' },
+        mode: { type: 'string' },
+        'run-date': { type: 'string' },
+        format: { type: 'string' },
+        encoding: { type: 'string' },
+        'without-locks': { type: 'boolean' },
+        'max-new-share': { type: 'string' },
+        'mail-to': { type: 'string' },
+        smtp: { type: 'string' },
+        table: { type: 'string' },
+        debug: { type: 'boolean' },
+        help: { type: 'boolean', short: 'h' },
+        version: { type: 'boolean', short: 'V' },
+      },
+    });
+  } catch (err) {
+    throw new UsageError((err as Error).message);
+  }
+  const { values, positionals } = parsed;
+  if (values.help) return { command: 'help' };
+  if (values.version) return { command: 'version' };
+  const [command, ...rest] = positionals;
+  const encoding = oneOf('encoding', values.encoding ?? 'utf8', ['utf8', 'latin1'] as const);
+  const debug = values.debug ?? false;
+  if (command === 'sort') {
+    if (rest.length) throw new UsageError(`unexpected argument '${rest[0]}'`);
+    if (!values.input || !values.output) throw new UsageError('eb50 sort needs --input FILE and --output FILE');
+    const table = oneOf('table', values.table ?? '', ['FFGKURS', 'FORTKURS', 'INREGFO'] as const);
+    return { command: 'sort', options: { input: values.input, output: values.output, table, encoding, debug } };
+  }
+  if (command !== 'run') {
+    throw new UsageError(command ? `unknown command '${command}' (try eb50 --help)` : 'no command given (try eb50 --help)');
+  }
+
+  // Ladok style parameters: UPPDATERA=J|N, INLEDANDETECKEN=X.
+  let mode = values.mode === undefined ? undefined : oneOf('mode', values.mode, ['inspect', 'update'] as const);
+  let leading = values['leading-char'];
+  for (const arg of rest) {
+    const m = /^([A-Z]+)=(.*)$/.exec(arg);
+    if (m?.[1] === 'UPPDATERA') {
+      const v = m[2].toUpperCase();
+      if (v !== 'J' && v !== 'N') throw new UsageError(`UPPDATERA must be J or N, got '${m[2]}'`);
+      const fromLadok = v === 'J' ? 'update' : 'inspect';
+      if (mode && mode !== fromLadok) throw new UsageError(`UPPDATERA=${m[2]} contradicts --mode ${mode}`);
+      mode = fromLadok;
+    } else if (m?.[1] === 'INLEDANDETECKEN') {
+      if (leading !== undefined && leading.toUpperCase() !== m[2].toUpperCase()) {
+        throw new UsageError(`INLEDANDETECKEN=${m[2]} contradicts --leading-char ${leading}`);
+      }
+      leading = m[2];
+    } else {
+      throw new UsageError(`unexpected argument '${arg}'`);
+    }
+  }
+  if (!values.input) throw new UsageError('--input DIR is required');
+  if (!values.output) throw new UsageError('--output DIR is required');
+  if (leading === undefined) throw new UsageError('--leading-char (INLEDANDETECKEN) is required');
+  const leadingChar = leading.toUpperCase();
+  if (!LEADING_CHAR.test(leadingChar)) {
+    throw new UsageError(`--leading-char must be one letter A–Z, Å, Ä or Ö, got '${leading}'`);
+  }
+  const shareText = values['max-new-share'] ?? '20';
+  const maxNewShare = Number(shareText);
+  if (!/^\d+(\.\d+)?$/.test(shareText) || maxNewShare > 100) {
+    throw new UsageError(`--max-new-share must be a percentage 0–100, got '${shareText}'`);
+  }
+  if (values['mail-to'] && !values.smtp) throw new UsageError('--mail-to needs --smtp smtp://host:port');
+  if (values.smtp && !/^smtps?:\/\/[^/]+/.test(values.smtp)) {
+    throw new UsageError(`--smtp must be a URL like smtp://host:25, got '${values.smtp}'`);
+  }
+  return {
+    command: 'run',
+    options: {
+      input: values.input,
+      output: values.output,
+      leadingChar,
+      mode: mode ?? 'inspect',
+      runDate: values['run-date'] === undefined ? localTimestamp() : validRunDate(values['run-date']),
+      format: oneOf('format', values.format ?? 'csv', ['csv', 'ndjson', 'avro'] as const),
+      encoding,
+      withoutLocks: values['without-locks'] ?? false,
+      maxNewShare,
+      mailTo: values['mail-to'],
+      smtp: values.smtp,
+      debug,
+    },
+  };
+}

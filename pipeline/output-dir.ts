@@ -1,0 +1,160 @@
+/**
+ * SPEC §9 "Outputs appear atomically" and "Two runs never write the same
+ * output directory at once".
+ *
+ * Everything is written into a temporary directory inside --output and
+ * renamed into place only when the run succeeds, summary.json last (it is the
+ * marker a loader can wait for). A failed run removes its temporary directory
+ * and leaves the previous outputs as they were. A run killed with SIGKILL
+ * cannot clean up; the next run removes temporary directories of dead
+ * processes and takes over their lock.
+ */
+import { rmSync, unlinkSync } from 'node:fs';
+import { mkdir, open, readFile, readdir, rename, rm, stat, unlink } from 'node:fs/promises';
+import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { Eb50Error, OutputError } from './errors.js';
+
+const LOCK_FILE = '.eb50.lock';
+const TMP_PREFIX = '.eb50-tmp-';
+const OLD_PREFIX = '.eb50-old-';
+
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    // EPERM: the process exists but belongs to someone else.
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** The pid a lock file or temp dir name records, if any. */
+function pidIn(text: string): number | undefined {
+  const m = /(\d+)/.exec(text);
+  return m ? Number(m[1]) : undefined;
+}
+
+async function takeRunLock(dir: string): Promise<string> {
+  const path = join(dir, LOCK_FILE);
+  for (let attempt = 0; attempt < 3; attempt++) {
+    try {
+      const handle = await open(path, 'wx');
+      await handle.writeFile(`${process.pid}\n`);
+      await handle.close();
+      return path;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw outputError(dir, err);
+    }
+    const owner = pidIn(await readFile(path, 'utf8').catch(() => ''));
+    if (owner !== undefined && owner !== process.pid && processAlive(owner)) {
+      throw new Eb50Error(
+        'RUN_LOCKED',
+        `another eb50 run (pid ${owner}) is writing ${dir}; try again when it has finished`,
+      );
+    }
+    // A lock left by a dead process is taken over.
+    await unlink(path).catch(() => undefined);
+  }
+  throw new Eb50Error('RUN_LOCKED', `could not take the run lock ${path}`);
+}
+
+function outputError(dir: string, err: unknown): OutputError {
+  const e = err as NodeJS.ErrnoException;
+  return new OutputError(`cannot write the output directory ${dir}: ${e.code ?? e.message}`);
+}
+
+/** Removes temporary directories that dead runs left behind. */
+async function sweepLeftovers(dir: string): Promise<void> {
+  for (const name of await readdir(dir)) {
+    if (!name.startsWith(TMP_PREFIX) && !name.startsWith(OLD_PREFIX)) continue;
+    const pid = pidIn(name.slice(TMP_PREFIX.length));
+    if (pid === undefined || !processAlive(pid) || pid === process.pid) {
+      await rm(join(dir, name), { recursive: true, force: true });
+    }
+  }
+}
+
+export class OutputDir {
+  private readonly onSignal: (signal: NodeJS.Signals) => void;
+
+  private constructor(
+    /** The --output directory. */
+    readonly dir: string,
+    /** The temporary directory everything is written to first. */
+    readonly tmp: string,
+    private readonly lockPath: string,
+  ) {
+    // Ctrl-C or a TERM from a scheduler: leave no temp dir and no lock.
+    this.onSignal = (signal) => {
+      rmSync(tmp, { recursive: true, force: true });
+      try {
+        unlinkSync(lockPath);
+      } catch {
+        // already gone
+      }
+      process.exit(signal === 'SIGINT' ? 130 : 143);
+    };
+    process.once('SIGINT', this.onSignal);
+    process.once('SIGTERM', this.onSignal);
+  }
+
+  /** Creates --output if needed, takes the run lock and makes the temp dir. */
+  static async open(dir: string): Promise<OutputDir> {
+    try {
+      await mkdir(dir, { recursive: true });
+      if (!(await stat(dir)).isDirectory()) throw new Error('ENOTDIR');
+    } catch (err) {
+      throw outputError(dir, err);
+    }
+    const lockPath = await takeRunLock(dir);
+    try {
+      await sweepLeftovers(dir);
+      const tmp = join(dir, `${TMP_PREFIX}${process.pid}-${randomBytes(4).toString('hex')}`);
+      await mkdir(tmp);
+      return new OutputDir(dir, tmp, lockPath);
+    } catch (err) {
+      await unlink(lockPath).catch(() => undefined);
+      throw err instanceof Eb50Error ? err : outputError(dir, err);
+    }
+  }
+
+  /** Path of `name` inside the temporary directory. */
+  path(...name: string[]): string {
+    return join(this.tmp, ...name);
+  }
+
+  /**
+   * Renames the named entries (files or directories) of the temp dir into
+   * place, in the given order: put summary.json last. A directory replaces
+   * the previous one whole (the old one is renamed aside, then removed), so
+   * a loader never sees a mix of two runs' delta files.
+   */
+  async publish(names: string[]): Promise<void> {
+    try {
+      for (const name of names) {
+        const target = join(this.dir, name);
+        const isDir = (await stat(this.path(name))).isDirectory();
+        if (isDir) {
+          const aside = join(this.dir, `${OLD_PREFIX}${process.pid}-${name}`);
+          const hadOld = await stat(target).then(() => true, () => false);
+          if (hadOld) await rename(target, aside);
+          await rename(this.path(name), target);
+          if (hadOld) await rm(aside, { recursive: true, force: true });
+        } else {
+          await rename(this.path(name), target);
+        }
+      }
+    } catch (err) {
+      throw outputError(this.dir, err);
+    }
+  }
+
+  /** Removes the temporary directory and releases the run lock. */
+  async close(): Promise<void> {
+    process.off('SIGINT', this.onSignal);
+    process.off('SIGTERM', this.onSignal);
+    await rm(this.tmp, { recursive: true, force: true });
+    await unlink(this.lockPath).catch(() => undefined);
+  }
+}

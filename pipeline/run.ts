@@ -1,0 +1,203 @@
+/**
+ * `eb50 run`: wires readers → sort check → merge-join → rule stages → sinks
+ * with stream.pipeline(), then the KTILLHST pass, the safety locks, the
+ * result list and summary, and the atomic publish of the output directory.
+ */
+import { createHash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { CatalogBuilder } from './catalog.js';
+import { Eb50Error } from './errors.js';
+import { ktillhstCopies } from './ktillhst-copies.js';
+import { mergeChains } from './merge-chains.js';
+import { OutcomeSink } from './outcome-sink.js';
+import { OutputDir } from './output-dir.js';
+import type { RunOptions } from './options.js';
+import { findTableFile, openTable, type TableReader } from './read-table.js';
+import { checkSorted, sortSpec } from './sort-check.js';
+import { stepTransform, type FlowEvent } from './stage-transform.js';
+import { tableColumns } from './columns.js';
+import { createTableWriter, type TableWriter } from './write-table.js';
+import { TABLES, type JoinEvent, type SourceRow, type TableName } from './types.js';
+import { RunState } from '../stages/run-state.js';
+import { ruleSteps } from '../stages/steps.js';
+import { trippedLocks } from '../stages/safety-locks.js';
+import { ResultList } from '../stages/sinks/result-list.js';
+import { buildSummary, summaryJson } from '../stages/sinks/summary.js';
+import { codesExhaustedWarning, leadingCharInUseWarning, lockWarning, withoutLocksWarning } from '../stages/sinks/report-text.js';
+
+const CATALOG_TABLES = ['KTILL2', 'KTFORT2', 'KTILL3', 'KTFORT3', 'KTILLP', 'KURS', 'TERMIN'] as const;
+const DELTA_TABLES = ['KTILL2', 'KTFORT2', 'FFGKURS', 'KTILLHST'] as const;
+
+export interface RunResult {
+  exitCode: number;
+  summary: Record<string, unknown>;
+  /** The text of sammanfattning.txt (the mail body). */
+  summaryText: string;
+}
+
+/** Counts the rows that pass, for summary.json `inputs`. */
+async function* counted(rows: AsyncIterable<SourceRow>, counts: Record<string, number>, table: string) {
+  counts[table] = 0;
+  for await (const row of rows) {
+    counts[table]++;
+    yield row;
+  }
+}
+
+async function sha256(path: string): Promise<string> {
+  const hash = createHash('sha256');
+  for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
+  return hash.digest('hex');
+}
+
+/** SPEC §9: a MAINTENANCE file in the input directory stops the run (exit 75). */
+async function checkMaintenance(input: string): Promise<void> {
+  const text = await readFile(join(input, 'MAINTENANCE'), 'utf8').catch(() => undefined);
+  if (text !== undefined) {
+    throw new Eb50Error('MAINTENANCE', text.trim() || `maintenance: ${join(input, 'MAINTENANCE')} exists; try again later`);
+  }
+}
+
+function joinEventToFlow(event: JoinEvent): FlowEvent {
+  return event.kind === 'chain' ? { kind: 'chain', item: { chain: event.chain } } : event;
+}
+
+export async function run(opts: RunOptions): Promise<RunResult> {
+  await checkMaintenance(opts.input);
+  // Every required input must be there before anything else happens.
+  const files = new Map<TableName, Awaited<ReturnType<typeof findTableFile>>>();
+  for (const table of TABLES) files.set(table, await findTableFile(opts.input, table));
+  const hashes = Promise.all(TABLES.map(async (t) => [t, await sha256(files.get(t)!.path)] as const));
+  hashes.catch(() => undefined); // read errors surface through the readers
+
+  const out = await OutputDir.open(opts.output);
+  try {
+    return await runInto(out, opts, hashes);
+  } finally {
+    await out.close();
+  }
+}
+
+async function runInto(
+  out: OutputDir,
+  opts: RunOptions,
+  hashes: Promise<ReadonlyArray<readonly [TableName, string]>>,
+): Promise<RunResult> {
+  const readerOptions = { encoding: opts.encoding };
+  const rows: Record<string, number> = {};
+  const open = (table: TableName): Promise<TableReader> => openTable(opts.input, table, readerOptions);
+
+  // Catalog tables are indexed in memory (SPEC §10 allows it).
+  const catalogBuilder = new CatalogBuilder();
+  for (const table of CATALOG_TABLES) {
+    const reader = await open(table);
+    for await (const { row } of counted(reader.rows(), rows, table)) catalogBuilder.add(table, row);
+  }
+  const catalog = catalogBuilder.build();
+
+  const [runDay, runClock] = opts.runDate.split('T');
+  const ruleOptions = { leadingChar: opts.leadingChar, runDate: runDay, runTime: runClock.replaceAll(':', '') };
+  const state = new RunState();
+
+  const deltaDirName = opts.mode === 'update' ? 'delta' : 'preview';
+  await mkdir(out.path(deltaDirName));
+  const deltaPath = (table: string) => join(deltaDirName, `${table}.${opts.format}`);
+  const writer = (table: 'KTILL2' | 'KTFORT2' | 'FFGKURS', columns = tableColumns(table)): TableWriter =>
+    createTableWriter(out.path(deltaPath(table)), opts.format, columns, { encoding: opts.encoding, table });
+  const deltas = { KTILL2: writer('KTILL2'), KTFORT2: writer('KTFORT2'), FFGKURS: writer('FFGKURS') };
+
+  const sortTmp = out.path('.sort');
+  await mkdir(sortTmp);
+  const report = new ResultList({ mode: opts.mode, leadingChar: opts.leadingChar, runDate: opts.runDate, tmpDir: sortTmp });
+
+  const registration = async (table: 'FFGKURS' | 'FORTKURS' | 'INREGFO') => {
+    const reader = await open(table);
+    const spec = sortSpec(table);
+    return counted(checkSorted(reader.rows(), spec.compare, reader.fileName, spec.keyOf), rows, table);
+  };
+  const events = mergeChains({
+    ffgkurs: await registration('FFGKURS'),
+    fortkurs: await registration('FORTKURS'),
+    inregfo: await registration('INREGFO'),
+  });
+  const sink = new OutcomeSink(deltas, report);
+  await pipeline(
+    Readable.from(events).map(joinEventToFlow),
+    ...ruleSteps(catalog, state, ruleOptions).map(stepTransform),
+    sink,
+  );
+  for (const w of Object.values(deltas)) await w.close();
+
+  // KTILLHST: one streamed pass, after the chains (SPEC §7).
+  const hst = await open('KTILLHST');
+  const hstRows = counted(hst.rows(), rows, 'KTILLHST');
+  let hstWriter: TableWriter | undefined;
+  for await (const copy of ktillhstCopies(sink.ktillhstRequests, hstRows)) {
+    hstWriter ??= createTableWriter(out.path(deltaPath('KTILLHST')), opts.format, hst.columns(), {
+      encoding: opts.encoding,
+      table: 'KTILLHST',
+    });
+    await hstWriter.write(copy);
+    await report.addKtillhst(copy, hst.columns());
+  }
+  hstWriter ??= createTableWriter(out.path(deltaPath('KTILLHST')), opts.format, hst.columns(), {
+    encoding: opts.encoding,
+    table: 'KTILLHST',
+  });
+  await hstWriter.close();
+
+  // Safety locks (SPEC §9), checked before anything is renamed into place.
+  const chains = sink.chains;
+  const locks = trippedLocks({
+    rows,
+    withContinuation: chains.withContinuation,
+    newOfferings: chains.created + chains.reused,
+    maxNewShare: opts.maxNewShare,
+  });
+  const locked = locks.length > 0 && !opts.withoutLocks && opts.mode === 'update';
+  const exitCode = locked ? 3 : 0;
+
+  const topWarnings: string[] = [];
+  if (opts.withoutLocks) topWarnings.push(withoutLocksWarning());
+  for (const lock of locks) topWarnings.push(lockWarning(lock));
+  if (state.termsNotCompleted > 0) topWarnings.push(...codesExhaustedWarning(state.termsNotCompleted));
+  if (catalog.leadingCharInUse(opts.leadingChar)) topWarnings.push(leadingCharInUseWarning(opts.leadingChar));
+
+  const outputs = locked
+    ? undefined
+    : Object.fromEntries(
+        DELTA_TABLES.map((t) => [
+          t,
+          { rows: t === 'KTILLHST' ? hstWriter!.rows : deltas[t].rows, path: deltaPath(t) },
+        ]),
+      );
+  const summary = buildSummary({
+    mode: opts.mode,
+    leadingChar: opts.leadingChar,
+    runDate: opts.runDate,
+    counts: report.counts,
+    chains,
+    termsNotCompleted: state.termsNotCompleted,
+    locks,
+    inputs: Object.fromEntries((await hashes).map(([t, sha]) => [t, { rows: rows[t] ?? 0, sha256: sha }])),
+    outputs,
+    exitCode,
+  });
+
+  await report.write(out.path('resultatlista.txt'), { topWarnings });
+  const summaryText = report.summaryText(topWarnings);
+  await writeFile(out.path('sammanfattning.txt'), summaryText);
+  await writeFile(out.path('summary.json'), summaryJson(summary));
+
+  // A locked update run publishes only the result list and summary that
+  // explain it; the previous delta/ stays as it was.
+  const publish = locked
+    ? ['resultatlista.txt', 'sammanfattning.txt', 'summary.json']
+    : [deltaDirName, 'resultatlista.txt', 'sammanfattning.txt', 'summary.json'];
+  await out.publish(publish);
+  return { exitCode, summary: summary as Record<string, unknown>, summaryText };
+}
