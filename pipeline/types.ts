@@ -117,6 +117,10 @@ export interface ChainItem {
   chain: Chain;
   /** Set by the points stage (§5). */
   points?: ChainPoints;
+  /** A §5 error found by the points stage. It becomes the outcome only at
+   *  the allocation stage, after the authoritative §4.4 reuse check (reuse
+   *  comes before points in SPEC §4, and a reused chain has no points error). */
+  pointsError?: 'badCoursePoints' | 'pointsTooLarge';
   /** Set by the allocation stage (§6). */
   kursomg?: string;
   kod?: string;
