@@ -1,0 +1,60 @@
+/**
+ * NDJSON / JSON Lines reader (SPEC §2): one JSON object per line, string or
+ * number values; blank lines are skipped. Lines are split here rather than
+ * by stream-chain's jsonl parser because errors need the physical line
+ * (SPEC §11 "Positions in errors"), which that parser does not keep
+ * (it numbers non-empty lines only).
+ */
+import { InputError } from '../errors.js';
+import type { SourceRow } from '../types.js';
+import { InvalidUtf8 } from './source.js';
+import { objectRow, type ReaderContext } from './row.js';
+
+/** A line of JSON whitespace only (CR of a CRLF included). */
+const BLANK = /^[ \t\r]*$/;
+
+export async function* readNdjson(texts: AsyncIterable<string>, ctx: ReaderContext): AsyncGenerator<SourceRow> {
+  let pending = '';
+  let line = 1;
+  let first = true;
+  const parse = (text: string, at: number): SourceRow | undefined => {
+    if (BLANK.test(text)) return undefined;
+    let value: unknown;
+    try {
+      value = JSON.parse(text);
+    } catch (err) {
+      throw new InputError('PARSE', ctx.fileName, at, `JSON syntax error: ${(err as Error).message}`);
+    }
+    if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+      const kind = value === null ? 'null' : Array.isArray(value) ? 'an array' : `a ${typeof value}`;
+      throw new InputError('PARSE', ctx.fileName, at, `expected a JSON object, got ${kind}`);
+    }
+    if (first) {
+      ctx.setColumns(Object.keys(value).map((k) => k.toUpperCase()));
+      first = false;
+    }
+    return { row: objectRow(value as Record<string, unknown>, ctx, at), line: at };
+  };
+  try {
+    for await (const text of texts) {
+      const buf = pending + text;
+      let start = 0;
+      for (let nl = buf.indexOf('\n'); nl !== -1; nl = buf.indexOf('\n', start)) {
+        const r = parse(buf.slice(start, nl), line);
+        line++;
+        start = nl + 1;
+        if (r !== undefined) yield r;
+      }
+      pending = buf.slice(start);
+      if (pending.length > ctx.maxRecordSize) {
+        throw new InputError('PARSE', ctx.fileName, line, `line longer than ${ctx.maxRecordSize} characters`);
+      }
+    }
+  } catch (err) {
+    if (err instanceof InvalidUtf8) throw new InputError('ENCODING', ctx.fileName, line, 'invalid UTF-8');
+    throw err;
+  }
+  const last = parse(pending, line);
+  if (last !== undefined) yield last;
+  if (first) ctx.setColumns([...ctx.schemaColumns]);
+}
