@@ -1,0 +1,264 @@
+/**
+ * The result list `resultatlista.txt` (SPEC §8): entries are collected in
+ * processing order, each section sorted on disk by an ExternalSorter (a real
+ * run has millions of rows; SPEC §10), and written out once at the end.
+ *
+ * Layout (every line ends with LF, UTF-8, no BOM):
+ *
+ *   header (4 lines: job, run time, mode, INLEDANDETECKEN)
+ *   blank line
+ *   top warnings, one per line, then a blank line   — only if there are any
+ *   summary lines (1) … (16)
+ *   for each section with a non-zero count, in number order:
+ *     blank line
+ *     heading "(n) Nedanstående …"
+ *     column header line "KURSKOD;…;"                — sections 1–4 only
+ *     the entries, one line each; an error or duplicate entry is its
+ *     FFGKURS line followed by its FO lines (no blank lines inside a section)
+ *
+ * `sammanfattning.txt` (summaryText) is the same text up to the last summary
+ * line.
+ *
+ * Sort orders (SPEC §8, §11; UTF-16 code units; ties keep processing order):
+ *   1  KTILL2           STARTTER, KURSKOD, KURSOMG
+ *   2  KTFORT2          STARTTER, KURSKOD, KURSOMG, TERMORDN as an integer
+ *                       (a non-integer TERMORDN, which cannot occur in a
+ *                       created row, after all integers, as a string)
+ *   3  FFGKURS          TERMIN, KURS, PNR
+ *   4  KTILLHST         STARTTER, KURSKOD, KURSOMG
+ *   5–10 errors         TERMIN, KURS, PNR of the FFGKURS row
+ *   11–14 warnings      STARTTER, KURSKOD, KURSOMG of the new KTILL2 row
+ *   15 duplicates       TERMIN, KURS, PNR of each FFGKURS row
+ *   16 orphans          TERMIN, KURS, PNR of the FORTKURS/INREGFO row
+ */
+import { createWriteStream } from 'node:fs';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { tableColumns } from '../../pipeline/columns.js';
+import { parseIntStrict } from '../../pipeline/compare.js';
+import { ExternalSorter } from '../../pipeline/external-sort.js';
+import type { Chain, ChainErrorCode, FoRow, Row, WarningCode } from '../../pipeline/types.js';
+import { foInTermordnOrder } from '../fo-order.js';
+import {
+  COUNT_KEYS,
+  csvDetail,
+  csvHeader,
+  header,
+  labelled,
+  sectionHeading,
+  summaryLine,
+  type Counts,
+  type LineNo,
+  type Mode,
+} from './report-text.js';
+
+export interface ResultListOptions {
+  mode: Mode;
+  /** INLEDANDETECKEN, upper case. */
+  leadingChar: string;
+  /** `YYYY-MM-DDTHH:MM:SS`. */
+  runDate: string;
+  /** Existing directory for the sections' sort runs. */
+  tmpDir: string;
+  /** Entries per section held in memory before a sort run is spilled. */
+  maxInMemory?: number;
+}
+
+/** A sort key part: strings compare by UTF-16 code units, integers
+ *  numerically, and an integer sorts before a string. */
+type KeyPart = string | number;
+
+/** One entry of a section: its sort key and its text lines. */
+interface Entry {
+  k: KeyPart[];
+  l: string[];
+}
+
+function compareKeys(a: Entry, b: Entry): number {
+  const n = Math.min(a.k.length, b.k.length);
+  for (let i = 0; i < n; i++) {
+    const x = a.k[i];
+    const y = b.k[i];
+    if (x === y) continue;
+    if (typeof x !== typeof y) return typeof x === 'number' ? -1 : 1;
+    return x < y ? -1 : 1;
+  }
+  return a.k.length - b.k.length;
+}
+
+const ERROR_SECTION: Record<ChainErrorCode, LineNo> = {
+  termOrder: 5,
+  missingParameters: 6,
+  noFreeOmgang: 7,
+  badCoursePoints: 8,
+  pointsTooLarge: 9,
+  codesExhausted: 10,
+};
+
+const WARNING_SECTION: Record<WarningCode, LineNo> = {
+  pointsOverMax: 11,
+  seasonMismatchOriginal: 12,
+  seasonMismatchKtillp: 13,
+  pointSumMismatch: 14,
+};
+
+/** The column lists the sections print, from the schemas. */
+function columnLists() {
+  const ktill2 = tableColumns('KTILL2');
+  return {
+    ktill2,
+    // SPEC §8: the twelve columns KURSKOD … SLUTV.
+    ktill2Labelled: ktill2.slice(0, ktill2.indexOf('SLUTV') + 1),
+    ktfort2: tableColumns('KTFORT2'),
+    ffgkurs: tableColumns('FFGKURS'),
+    FORTKURS: tableColumns('FORTKURS'),
+    INREGFO: tableColumns('INREGFO'),
+  };
+}
+
+const offeringKey = (r: Row): KeyPart[] => [r.STARTTER, r.KURSKOD, r.KURSOMG];
+const registrationKey = (r: Row): KeyPart[] => [r.TERMIN, r.KURS, r.PNR];
+const termordnKey = (v: string): KeyPart => parseIntStrict(v) ?? v;
+
+/** Characters per chunk handed to the file stream. */
+const WRITE_CHUNK = 64 * 1024;
+
+export class ResultList {
+  private readonly opts: ResultListOptions;
+  private readonly columns = columnLists();
+  private readonly n: Counts;
+  private readonly sorters = new Map<LineNo, ExternalSorter<Entry>>();
+  private ktillhstColumns: string[] | undefined;
+  private written = false;
+
+  constructor(opts: ResultListOptions) {
+    header(opts); // validates mode and runDate up front
+    if (typeof opts.tmpDir !== 'string' || opts.tmpDir === '') {
+      throw new TypeError(`tmpDir must be a non-empty string, got ${JSON.stringify(opts.tmpDir)}`);
+    }
+    this.opts = { ...opts };
+    this.n = Object.fromEntries(COUNT_KEYS.map((k) => [k, 0])) as Counts;
+  }
+
+  /** Summary-line counts, keyed as summary.json `counts`. */
+  get counts(): Counts {
+    return { ...this.n };
+  }
+
+  /** A created offering: sections 1 and 2, and 11–14 for its warnings. */
+  async addCreated(ktill2: Row, ktfort2: readonly Row[], warnings: readonly WarningCode[]): Promise<void> {
+    const c = this.columns;
+    await this.add(1, offeringKey(ktill2), [csvDetail(ktill2, c.ktill2)]);
+    for (const row of ktfort2) {
+      await this.add(2, [...offeringKey(row), termordnKey(row.TERMORDN)], [csvDetail(row, c.ktfort2)]);
+    }
+    // Each line counts an offering at most once (SPEC §11 "Counting").
+    for (const w of new Set(warnings)) {
+      await this.add(WARNING_SECTION[w], offeringKey(ktill2), [labelled('KTILL2', ktill2, c.ktill2Labelled)]);
+    }
+  }
+
+  /** An FFGKURS row updated with a new OMGANG (section 3). */
+  async addFfgUpdate(row: Row): Promise<void> {
+    await this.add(3, registrationKey(row), [csvDetail(row, this.columns.ffgkurs)]);
+  }
+
+  /** A KTILLHST copy (section 4); `columns` are the input KTILLHST columns. */
+  async addKtillhst(row: Row, columns: readonly string[]): Promise<void> {
+    this.ktillhstColumns ??= [...columns];
+    await this.add(4, offeringKey(row), [csvDetail(row, this.ktillhstColumns)]);
+  }
+
+  /** A chain that ended in a record-level error (sections 5–10). */
+  async addError(code: ChainErrorCode, chain: Chain): Promise<void> {
+    await this.add(ERROR_SECTION[code], registrationKey(chain.ffg), this.chainLines(chain));
+  }
+
+  /** One FFGKURS row of a duplicated PNR+KURS, with its FO rows (section 15). */
+  async addDuplicate(chain: Chain): Promise<void> {
+    await this.add(15, registrationKey(chain.ffg), this.chainLines(chain));
+  }
+
+  /** A FORTKURS/INREGFO row without an FFGKURS row (section 16). */
+  async addOrphan(fo: FoRow): Promise<void> {
+    await this.add(16, registrationKey(fo.row), [this.foLine(fo)]);
+  }
+
+  /** The text of sammanfattning.txt: header, top warnings, the 16 lines. */
+  summaryText(topWarnings: readonly string[]): string {
+    return this.summaryLines(topWarnings).map((l) => `${l}\n`).join('');
+  }
+
+  /** Streams resultatlista.txt to `file` (once: the sections' sorters are
+   *  consumed). Temp files are removed whether or not it succeeds. */
+  async write(file: string, opts: { topWarnings: readonly string[] }): Promise<void> {
+    if (this.written) throw new Error('ResultList: write() called twice');
+    this.written = true;
+    try {
+      await pipeline(Readable.from(chunked(this.lines(opts.topWarnings))), createWriteStream(file, { encoding: 'utf8' }));
+    } finally {
+      await this.cleanup();
+    }
+  }
+
+  /** Removes the sections' temp files (for a run that fails before write()). */
+  async cleanup(): Promise<void> {
+    for (const s of this.sorters.values()) await s.cleanup();
+    this.sorters.clear();
+  }
+
+  private summaryLines(topWarnings: readonly string[]): string[] {
+    const lines = [...header(this.opts), ''];
+    if (topWarnings.length > 0) lines.push(...topWarnings, '');
+    COUNT_KEYS.forEach((key, i) => lines.push(summaryLine(i + 1, this.opts.mode, this.n[key])));
+    return lines;
+  }
+
+  private async *lines(topWarnings: readonly string[]): AsyncGenerator<string> {
+    yield* this.summaryLines(topWarnings);
+    for (let n = 1; n <= 16; n++) {
+      const sorter = this.sorters.get(n as LineNo);
+      if (sorter === undefined) continue;
+      yield '';
+      yield sectionHeading(n, this.opts.mode);
+      if (n === 1) yield csvHeader(this.columns.ktill2);
+      if (n === 2) yield csvHeader(this.columns.ktfort2);
+      if (n === 3) yield csvHeader(this.columns.ffgkurs);
+      if (n === 4) yield csvHeader(this.ktillhstColumns ?? []);
+      for await (const entry of sorter.sorted()) yield* entry.l;
+    }
+  }
+
+  private chainLines(chain: Chain): string[] {
+    // FO rows: integer TERMORDN ascending, then non-integer ones in file order (SPEC §11).
+    return [labelled('FFGKURS', chain.ffg, this.columns.ffgkurs), ...foInTermordnOrder(chain).map((fo) => this.foLine(fo))];
+  }
+
+  private foLine(fo: FoRow): string {
+    return labelled(fo.table, fo.row, this.columns[fo.table]);
+  }
+
+  private async add(n: LineNo, k: KeyPart[], l: string[]): Promise<void> {
+    if (this.written) throw new Error('ResultList: entry added after write()');
+    let sorter = this.sorters.get(n);
+    if (sorter === undefined) {
+      sorter = new ExternalSorter<Entry>({ compare: compareKeys, tmpDir: this.opts.tmpDir, maxInMemory: this.opts.maxInMemory });
+      this.sorters.set(n, sorter);
+    }
+    this.n[COUNT_KEYS[n - 1]]++;
+    await sorter.add({ k, l });
+  }
+}
+
+/** Joins lines (LF-terminated) into chunks of about WRITE_CHUNK characters. */
+async function* chunked(lines: AsyncIterable<string>): AsyncGenerator<string> {
+  let buf = '';
+  for await (const line of lines) {
+    buf += `${line}\n`;
+    if (buf.length >= WRITE_CHUNK) {
+      yield buf;
+      buf = '';
+    }
+  }
+  if (buf !== '') yield buf;
+}
