@@ -159,6 +159,14 @@ t.test('long lines and multibyte characters cross read-chunk edges intact', asyn
   t.same(await collect(s.sorted()), [...input].sort());
 });
 
+t.test('runs of more than one write batch (1024 lines) merge correctly', async (t) => {
+  const dir = await freshDir(t);
+  // A fixed pseudo-random sequence with many ties.
+  const keys = Array.from({ length: 5000 }, (_, i) => String((i * 7919) % 97));
+  const got = await sortWith(dir, keys, { maxInMemory: 2100 });
+  t.same(got, keys.map((k, seq) => ({ k, seq })).sort(byKey));
+});
+
 t.test('options are validated up front, naming the option and value', async (t) => {
   const cmp = (a: number, b: number): number => a - b;
   t.throws(() => new ExternalSorter<number>({ compare: cmp, tmpDir: '' }), /tmpDir must be a non-empty string/);

@@ -371,6 +371,17 @@ t.test('sections larger than maxInMemory spill to tmpDir and are removed after w
   t.same(section(await readFile(out, 'utf8'), 16).map((l) => /pnr='(\d)'/.exec(l)?.[1]), ['1', '2', '3', '4', '5', '6', '7']);
 });
 
+t.test('a section larger than one write chunk (64 KiB) is written whole', async (t) => {
+  const { tmp, out } = await scratch(t);
+  const list = new ResultList({ mode: 'inspect', leadingChar: 'Q', runDate: RUN_DATE, tmpDir: tmp, maxInMemory: 500 });
+  const n = 2000;
+  for (let i = n; i > 0; i--) await list.addOrphan(fo('FORTKURS', String(i).padStart(6, '0'), 'K', '2', '20102'));
+  await list.write(out, { topWarnings: [] });
+  const pnrs = section(await readFile(out, 'utf8'), 16).map((l) => /pnr='(\d+)'/.exec(l)?.[1]);
+  t.equal(pnrs.length, n);
+  t.same(pnrs, Array.from({ length: n }, (_, i) => String(i + 1).padStart(6, '0')));
+});
+
 t.test('cleanup() removes spilled runs of a list that is never written', async (t) => {
   const { tmp } = await scratch(t);
   const list = new ResultList({ mode: 'inspect', leadingChar: 'Q', runDate: RUN_DATE, tmpDir: tmp, maxInMemory: 1 });
