@@ -62,8 +62,10 @@ async function checkMaintenance(input: string): Promise<void> {
   }
 }
 
-function joinEventToFlow(event: JoinEvent): FlowEvent {
-  return event.kind === 'chain' ? { kind: 'chain', item: { chain: event.chain } } : event;
+async function* flowEvents(events: AsyncIterable<JoinEvent>): AsyncGenerator<FlowEvent> {
+  for await (const event of events) {
+    yield event.kind === 'chain' ? { kind: 'chain', item: { chain: event.chain } } : event;
+  }
 }
 
 export async function run(opts: RunOptions): Promise<RunResult> {
@@ -125,11 +127,11 @@ async function runInto(
     inregfo: await registration('INREGFO'),
   });
   const sink = new OutcomeSink(deltas, report);
-  await pipeline(
-    Readable.from(events).map(joinEventToFlow),
+  await pipeline([
+    Readable.from(flowEvents(events)),
     ...ruleSteps(catalog, state, ruleOptions).map(stepTransform),
     sink,
-  );
+  ]);
   for (const w of Object.values(deltas)) await w.close();
 
   // KTILLHST: one streamed pass, after the chains (SPEC §7).
@@ -165,7 +167,7 @@ async function runInto(
   if (opts.withoutLocks) topWarnings.push(withoutLocksWarning());
   for (const lock of locks) topWarnings.push(lockWarning(lock));
   if (state.termsNotCompleted > 0) topWarnings.push(...codesExhaustedWarning(state.termsNotCompleted));
-  if (catalog.leadingCharInUse(opts.leadingChar)) topWarnings.push(leadingCharInUseWarning(opts.leadingChar));
+  if (catalog.kodStartsWith(opts.leadingChar)) topWarnings.push(leadingCharInUseWarning(opts.leadingChar));
 
   const outputs = locked
     ? undefined
