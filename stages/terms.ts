@@ -23,10 +23,6 @@ export function parseTerm(code: string | undefined): Term | undefined {
   return { year, season, index: year * 2 + (season - 1) };
 }
 
-export function isValidTerm(code: string | undefined): boolean {
-  return parseTerm(code) !== undefined;
-}
-
 /** Term index (`YYYY*2 + T-1`) of a valid code, else undefined. */
 export function termIndex(code: string | undefined): number | undefined {
   return parseTerm(code)?.index;
