@@ -301,7 +301,7 @@ interface ChainPlan {
 
 /** One registration on `offering`: its kind and its FO rows, TERMORDN
  *  ascending. */
-function planChain(rand: Rand, catalog: Catalog, opts: GenerateOptions, course: Course, withFo: boolean): ChainPlan {
+function planChain(rand: Rand, opts: GenerateOptions, course: Course, withFo: boolean): ChainPlan {
   const offering = pick(rand, course.offerings);
   if (!withFo || course.length < 2) return { offering, kind: 'readOnly', fo: [] };
   const foCount = 1 + int(rand, Math.min(3, course.length - 1));
@@ -362,14 +362,14 @@ async function writeRegistrations(w: Writers, rand: Rand, catalog: Catalog, opts
     const r = rand();
     if (r < ORPHAN_SHARE) {
       // continuation rows of a person with no FFGKURS row at all
-      const plan = planChain(rand, catalog, opts, pick(rand, catalog.multiTerm), true);
+      const plan = planChain(rand, opts, pick(rand, catalog.multiTerm), true);
       await writeFo(w, p, plan.offering.course.kurs, plan.fo);
       planned.orphanRows += plan.fo.length;
       continue;
     }
     if (r < ORPHAN_SHARE + DUPLICATE_SHARE && left >= 2) {
       // the same PNR+KURS twice: neither is processed (SPEC §3)
-      const plan = planChain(rand, catalog, opts, pick(rand, catalog.multiTerm), true);
+      const plan = planChain(rand, opts, pick(rand, catalog.multiTerm), true);
       await w.FFGKURS.write(ffgRow(p, plan, '1'));
       await w.FFGKURS.write(ffgRow(p, plan, '2'));
       await writeFo(w, p, plan.offering.course.kurs, plan.fo);
@@ -383,7 +383,7 @@ async function writeRegistrations(w: Writers, rand: Rand, catalog: Catalog, opts
       const withFo = rand() < FO_SHARE;
       const course = pick(rand, withFo ? catalog.multiTerm : catalog.courses);
       if (plans.some((q) => q.offering.course === course)) continue; // distinct courses per person
-      plans.push(planChain(rand, catalog, opts, course, withFo));
+      plans.push(planChain(rand, opts, course, withFo));
     }
     // FFGKURS is sorted by PNR, KURS: order a person's courses by code
     plans.sort((a, b) => (a.offering.course.kurs < b.offering.course.kurs ? -1 : 1));
