@@ -27,7 +27,13 @@ import { ruleSteps } from '../stages/steps.js';
 import { trippedLocks } from '../stages/safety-locks.js';
 import { ResultList } from '../stages/sinks/result-list.js';
 import { buildSummary, summaryJson } from '../stages/sinks/summary.js';
-import { codesExhaustedWarning, leadingCharInUseWarning, lockWarning, withoutLocksWarning } from '../stages/sinks/report-text.js';
+import {
+  codesExhaustedWarning,
+  leadingCharInUseWarning,
+  lockWarning,
+  stoppedByLockWarning,
+  withoutLocksWarning,
+} from '../stages/sinks/report-text.js';
 
 const CATALOG_TABLES = ['KTILL2', 'KTFORT2', 'KTILL3', 'KTFORT3', 'KTILLP', 'KURS', 'TERMIN'] as const;
 const DELTA_TABLES = ['KTILL2', 'KTFORT2', 'FFGKURS', 'KTILLHST'] as const;
@@ -164,6 +170,10 @@ async function runInto(
   const exitCode = locked ? 3 : 0;
 
   const topWarnings: string[] = [];
+  if (locked) {
+    topWarnings.push(stoppedByLockWarning());
+    report.nothingWritten();
+  }
   if (opts.withoutLocks) topWarnings.push(withoutLocksWarning());
   for (const lock of locks) topWarnings.push(lockWarning(lock));
   if (state.termsNotCompleted > 0) topWarnings.push(...codesExhaustedWarning(state.termsNotCompleted));

@@ -165,6 +165,11 @@ export function lockWarning(text: string): string {
   return `Varning! ${text}`;
 }
 
+/** Top warning of an update run that a safety lock stopped (SPEC §9). */
+export function stoppedByLockWarning(): string {
+  return 'Varning! Uppdateringen har stoppats av en spärr: inga poster har lagts in. Raderna nedan visar vad som skulle ha gjorts.';
+}
+
 const RUN_DATE = /^(\d{4}-\d{2}-\d{2})T(\d{2}:\d{2}:\d{2})$/;
 
 /** The header lines: job name, run time, mode, INLEDANDETECKEN. */

@@ -130,6 +130,8 @@ export class ResultList {
   private readonly sorters = new Map<LineNo, ExternalSorter<Entry>>();
   private ktillhstColumns: string[] | undefined;
   private written = false;
+  /** The wording of lines 1–4 and their headings; see nothingWritten(). */
+  private wording: Mode;
 
   constructor(opts: ResultListOptions) {
     header(opts); // validates mode and runDate up front
@@ -137,6 +139,7 @@ export class ResultList {
       throw new TypeError(`tmpDir must be a non-empty string, got ${JSON.stringify(opts.tmpDir)}`);
     }
     this.opts = { ...opts };
+    this.wording = opts.mode;
     this.n = Object.fromEntries(COUNT_KEYS.map((k) => [k, 0])) as Counts;
   }
 
@@ -184,6 +187,13 @@ export class ResultList {
     await this.add(16, registrationKey(fo.row), [this.foLine(fo)]);
   }
 
+  /** An update run stopped by a safety lock loaded nothing: its lines 1–4
+   *  then say what *would* have been done (inspection wording), while the
+   *  header still names the update mode. */
+  nothingWritten(): void {
+    this.wording = 'inspect';
+  }
+
   /** The text of sammanfattning.txt: header, top warnings, the 16 lines. */
   summaryText(topWarnings: readonly string[]): string {
     return this.summaryLines(topWarnings).map((l) => `${l}\n`).join('');
@@ -210,7 +220,7 @@ export class ResultList {
   private summaryLines(topWarnings: readonly string[]): string[] {
     const lines = [...header(this.opts), ''];
     if (topWarnings.length > 0) lines.push(...topWarnings, '');
-    COUNT_KEYS.forEach((key, i) => lines.push(summaryLine(i + 1, this.opts.mode, this.n[key])));
+    COUNT_KEYS.forEach((key, i) => lines.push(summaryLine(i + 1, this.wording, this.n[key])));
     return lines;
   }
 
@@ -220,7 +230,7 @@ export class ResultList {
       const sorter = this.sorters.get(n as LineNo);
       if (sorter === undefined) continue;
       yield '';
-      yield sectionHeading(n, this.opts.mode);
+      yield sectionHeading(n, this.wording);
       if (n === 1) yield csvHeader(this.columns.ktill2);
       if (n === 2) yield csvHeader(this.columns.ktfort2);
       if (n === 3) yield csvHeader(this.columns.ffgkurs);
