@@ -182,39 +182,21 @@ export function parseQuotedRecord(text: string, line: number, fileName: string):
   }
 }
 
-/** CSV records of a text stream; invalid UTF-8 below becomes ENCODING at
- *  the line the bad byte is on. */
-export async function* csvRecords(texts: AsyncIterable<string>, fileName: string, maxRecordSize?: number): AsyncGenerator<CsvRecord> {
-  const parser = new CsvParser(fileName, maxRecordSize);
-  const out: CsvRecord[] = [];
-  try {
-    for await (const text of texts) {
-      parser.push(text, out);
-      // yield after the push: records of one chunk are few, and the next
-      // chunk is not read until the consumer has taken them all
-      for (const r of out) yield r;
-      out.length = 0;
-    }
-  } catch (err) {
-    if (err instanceof InvalidUtf8) throw new InputError('ENCODING', fileName, parser.currentLine(), 'invalid UTF-8');
-    throw err;
-  }
-  parser.end(out);
-  yield* out;
-}
-
 /** CSV text → rows: the header names the columns (any order, any case,
- *  extra columns kept); each record must have as many fields. */
+ *  extra columns kept); each record must have as many fields. Invalid
+ *  UTF-8 below becomes ENCODING at the line the bad byte is on. */
 export async function* readCsv(texts: AsyncIterable<string>, ctx: ReaderContext): AsyncGenerator<SourceRow> {
+  const parser = new CsvParser(ctx.fileName, ctx.maxRecordSize);
+  const records: CsvRecord[] = [];
   let columns: string[] | undefined;
   let absent: string[] = [];
-  for await (const { fields, line } of csvRecords(texts, ctx.fileName, ctx.maxRecordSize)) {
+  const rowOf = ({ fields, line }: CsvRecord): SourceRow | undefined => {
     if (columns === undefined) {
       columns = headerColumns(fields, ctx, line);
       checkRequired(columns, ctx, line, 'the header');
       absent = absentColumns(columns, ctx);
       ctx.setColumns(columns);
-      continue;
+      return undefined;
     }
     if (fields.length !== columns.length) {
       throw new InputError('FIELD_COUNT', ctx.fileName, line, `expected ${columns.length} fields, got ${fields.length}`);
@@ -222,11 +204,29 @@ export async function* readCsv(texts: AsyncIterable<string>, ctx: ReaderContext)
     const row: Row = {};
     for (let k = 0; k < columns.length; k++) row[columns[k]] = fields[k];
     for (const c of absent) row[c] = '';
-    yield { row, line };
+    return { row, line };
+  };
+  try {
+    for await (const text of texts) {
+      parser.push(text, records);
+      // the next chunk is not read before the consumer took these rows
+      for (const r of records) {
+        const row = rowOf(r);
+        if (row !== undefined) yield row;
+      }
+      records.length = 0;
+    }
+  } catch (err) {
+    if (err instanceof InvalidUtf8) throw new InputError('ENCODING', ctx.fileName, parser.currentLine(), 'invalid UTF-8');
+    throw err;
+  }
+  parser.end(records);
+  for (const r of records) {
+    const row = rowOf(r);
+    if (row !== undefined) yield row;
   }
   if (columns === undefined) {
     // an empty file has no header, so none of the required columns
     checkRequired([], ctx, 1, 'the header');
-    ctx.setColumns([]);
   }
 }

@@ -3,6 +3,7 @@
  * to upper case, values to strings with trailing spaces trimmed (SPEC §2,
  * §11 "Trimming"), required columns checked, absent schema columns ''.
  */
+import { trimSpaces } from '../compare.js';
 import { InputError } from '../errors.js';
 import type { Row } from '../types.js';
 
@@ -32,10 +33,11 @@ export function trimTrailingSpaces(value: string): string {
   return value.slice(0, e);
 }
 
-/** Upper-case column names; a name occurring twice (in any case) is a
+/** Column names upper-cased and without surrounding spaces (unlike
+ *  values, a name's spaces carry no meaning); a name occurring twice is a
  *  parse error, since one of the two values would be lost. */
 export function headerColumns(names: readonly string[], ctx: ReaderContext, line: number): string[] {
-  const columns = names.map((n) => n.toUpperCase());
+  const columns = names.map((n) => trimSpaces(n).toUpperCase());
   const seen = new Set<string>();
   for (const c of columns) {
     if (seen.has(c)) throw new InputError('PARSE', ctx.fileName, line, `duplicate column ${c}`);
