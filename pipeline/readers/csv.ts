@@ -4,13 +4,15 @@
  * line 1, LF or CRLF.
  *
  * Why not fast-csv (the design card's choice): bench/csv-parse.bench.ts,
- * 1,000,000 FFGKURS-like rows (15 columns, 5 % with a quoted field, 2 % of
- * those with a line break), fed as 64 KiB chunks, Node 20, 2-core VM:
+ * 1,000,000 FFGKURS-like rows (15 columns, 82 MB, 5 % of rows with a quoted
+ * field, 2 % of those with a line break), fed as 64 KiB chunks, both
+ * building one object per row; Node 20 on the project's 2-core VM (load
+ * ~2 from other jobs), three runs:
  *
- *     fast-csv (@fast-csv/parse 5, headers, `;`)   ~  95,000 rows/s
- *     this state machine                          ~ 870,000 rows/s
+ *     @fast-csv/parse 5 (headers, delimiter ';')    84,000 –  99,000 rows/s
+ *     this state machine (decode + parse + rows)   695,000 – 839,000 rows/s
  *
- * (see the bench's header for the last run's figures). fast-csv also
+ * About 8× faster, which matters at tens of millions of rows. fast-csv also
  * cannot tell the physical line a record starts on once a quoted field
  * holds a line break, and SPEC §11 wants that line in every error. So this
  * is a small streaming state machine: unquoted lines take a `split(';')`
