@@ -120,7 +120,15 @@ async function runInto(
 
   const sortTmp = out.path('.sort');
   await mkdir(sortTmp);
-  const report = new ResultList({ mode: opts.mode, leadingChar: opts.leadingChar, runDate: opts.runDate, tmpDir: sortTmp });
+  // Each of the 16 sections holds this many entries before it spills a
+  // sorted run to disk (SPEC §10: report sections larger than memory).
+  const report = new ResultList({
+    mode: opts.mode,
+    leadingChar: opts.leadingChar,
+    runDate: opts.runDate,
+    tmpDir: sortTmp,
+    maxInMemory: 20_000,
+  });
 
   const registration = async (table: 'FFGKURS' | 'FORTKURS' | 'INREGFO') => {
     const reader = await open(table);
