@@ -18,6 +18,12 @@ export const OFFERING_KEY_COLUMNS = [
   'KURSKOD', 'STARTTER', 'KURSTAKT', 'KURSTID', 'UNDFORM', 'ORT', 'KURSTYP',
 ] as const;
 
+/** The eight columns that name one offering: the key plus KURSOMG, in
+ *  table order (KTILLHST rows of an offering, SPEC §7). */
+export const OFFERING_COLUMNS = [
+  'KURSKOD', 'STARTTER', 'KURSTAKT', 'KURSTID', 'UNDFORM', 'ORT', 'KURSOMG', 'KURSTYP',
+] as const;
+
 /** The same seven fields as named in FFGKURS, in the same order. */
 export const FFG_OFFERING_KEY_COLUMNS = [
   'KURS', 'TERMIN', 'KURSTAKT', 'KURSTID', 'UNDFORM', 'ORT', 'KURSTYP',

@@ -5,13 +5,12 @@
  * originals that were used are kept, then written in the order the offerings
  * were created (processing order).
  */
+import { joinKey, OFFERING_COLUMNS } from './catalog.js';
 import type { Row, SourceRow } from './types.js';
 import type { KtillhstRequest } from './outcome-sink.js';
 
-export const OFFERING_COLUMNS = ['KURSKOD', 'STARTTER', 'KURSTAKT', 'KURSTID', 'UNDFORM', 'ORT', 'KURSOMG', 'KURSTYP'];
-
 function originalKey(row: Row): string {
-  return OFFERING_COLUMNS.map((c) => row[c] ?? '').join('\u0000');
+  return joinKey(OFFERING_COLUMNS.map((c) => row[c] ?? ''));
 }
 
 /** The copies, in creation order; each original's rows in file order. */

@@ -5,17 +5,11 @@
  */
 import { Writable } from 'node:stream';
 import type { ResultList } from '../stages/sinks/result-list.js';
+import type { ChainCounts } from '../stages/sinks/summary.js';
 import type { TableWriter } from './write-table.js';
 import type { Row } from './types.js';
 import type { FlowEvent } from './stage-transform.js';
 
-export interface ChainCounters {
-  read: number;
-  withContinuation: number;
-  alreadyComplete: number;
-  reused: number;
-  created: number;
-}
 
 /** An offering created with FFGPOANG from its original KTILL2 row: the
  *  original's KTILLHST rows are copied with the new KURSOMG (SPEC §7). */
@@ -31,7 +25,7 @@ export interface DeltaWriters {
 }
 
 export class OutcomeSink extends Writable {
-  readonly chains: ChainCounters = { read: 0, withContinuation: 0, alreadyComplete: 0, reused: 0, created: 0 };
+  readonly chains: ChainCounts = { read: 0, withContinuation: 0, alreadyComplete: 0, reused: 0, created: 0 };
   readonly ktillhstRequests: KtillhstRequest[] = [];
 
   constructor(

@@ -26,7 +26,7 @@ import { RunState } from '../stages/run-state.js';
 import { ruleSteps } from '../stages/steps.js';
 import { trippedLocks } from '../stages/safety-locks.js';
 import { ResultList } from '../stages/sinks/result-list.js';
-import { buildSummary, summaryJson } from '../stages/sinks/summary.js';
+import { buildSummary, summaryJson, type Summary } from '../stages/sinks/summary.js';
 import {
   codesExhaustedWarning,
   leadingCharInUseWarning,
@@ -40,7 +40,7 @@ const DELTA_TABLES = ['KTILL2', 'KTFORT2', 'FFGKURS', 'KTILLHST'] as const;
 
 export interface RunResult {
   exitCode: number;
-  summary: Record<string, unknown>;
+  summary: Summary;
   /** The text of sammanfattning.txt (the mail body). */
   summaryText: string;
 }
@@ -219,5 +219,5 @@ async function runInto(
     ? ['resultatlista.txt', 'sammanfattning.txt', 'summary.json']
     : [deltaDirName, 'resultatlista.txt', 'sammanfattning.txt', 'summary.json'];
   await out.publish(publish);
-  return { exitCode, summary: summary as Record<string, unknown>, summaryText };
+  return { exitCode, summary, summaryText };
 }

@@ -3,13 +3,10 @@
  * update and the KTILLHST source offering. Column order comes from the Avro
  * schemas (pipeline/columns.ts), the one place column lists live.
  */
-import type { Catalog } from '../pipeline/catalog.js';
+import { OFFERING_COLUMNS, type Catalog } from '../pipeline/catalog.js';
 import { tableColumns } from '../pipeline/columns.js';
 import type { Chain, ChainPoints, Row, RuleOptions, TermPoints } from '../pipeline/types.js';
 import { foInTermordnOrder } from './fo-order.js';
-
-/** The eight columns that name an offering (KTILLHST match, SPEC §7). */
-export const OFFERING_COLUMNS = ['KURSKOD', 'STARTTER', 'KURSTAKT', 'KURSTID', 'UNDFORM', 'ORT', 'KURSOMG', 'KURSTYP'];
 
 /** A row with exactly `columns`, in that order; absent values blank. */
 function rowOf(columns: readonly string[], values: Row): Row {
