@@ -32,6 +32,8 @@ export interface BenchOptions {
   keep: boolean;
   seed: number;
   format: GenerateFormat;
+  /** V8 old-space cap for the eb50 child, in MB (`--max-old-space-size`). */
+  heapMb?: number;
 }
 
 export interface Measurement {
@@ -67,6 +69,7 @@ export function parseBenchArgs(argv: string[]): BenchOptions {
         keep: { type: 'boolean', default: false },
         seed: { type: 'string' },
         format: { type: 'string' },
+        heap: { type: 'string' },
       },
     }));
   } catch (err) {
@@ -80,7 +83,8 @@ export function parseBenchArgs(argv: string[]): BenchOptions {
   if (!/^[0-9]+$/.test(seed) || Number(seed) > 0xffffffff) throw new UsageError(`--seed must be an integer 0–4294967295, got ${JSON.stringify(seed)}`);
   const format = values.format ?? DEFAULTS.format;
   if (format !== 'csv' && format !== 'ndjson') throw new UsageError(`--format must be csv or ndjson, got ${JSON.stringify(format)}`);
-  return { sizes: sizes.map(Number), keep: values.keep === true, seed: Number(seed), format };
+  if (values.heap !== undefined && !/^[1-9][0-9]*$/.test(values.heap)) throw new UsageError(`--heap must be megabytes, got ${JSON.stringify(values.heap)}`);
+  return { sizes: sizes.map(Number), keep: values.keep === true, seed: Number(seed), format, heapMb: values.heap === undefined ? undefined : Number(values.heap) };
 }
 
 /** GNU time, if `which time` finds one that understands `-v`. */
@@ -152,9 +156,12 @@ async function measure(chains: number, opts: BenchOptions, cli: string, gnuTime:
     const stats = await generate({ out: input, chains, seed: opts.seed, format: opts.format, newShare: DEFAULTS.newShare, errorShare: DEFAULTS.errorShare });
     const generateSeconds = (performance.now() - g0) / 1000;
     const cliArgs = ['run', '--input', input, '--output', output, '--leading-char', 'Q', '--run-date', RUN_DATE, '--without-locks'];
+    // --heap caps V8's old space: a run that finishes under a small cap at
+    // every size shows that memory does not grow with the streamed tables.
+    const nodeFlags = opts.heapMb === undefined ? [] : [`--max-old-space-size=${opts.heapMb}`];
     const child = gnuTime !== undefined
-      ? await runChild(gnuTime, ['-v', process.execPath, cli, ...cliArgs])
-      : await runChild(process.execPath, ['--input-type=module', '-e', WRAPPER, cli, ...cliArgs]);
+      ? await runChild(gnuTime, ['-v', process.execPath, ...nodeFlags, cli, ...cliArgs])
+      : await runChild(process.execPath, [...nodeFlags, '--input-type=module', '-e', WRAPPER, cli, ...cliArgs]);
     if (child.exitCode !== 0) {
       const last = child.stderrTail.split('\n').filter((l) => l.startsWith('eb50')).slice(-3).join('\n');
       process.stderr.write(`eb50 exited ${child.exitCode} for ${chains} chains${last ? `:\n${last}` : ''}\n`);
@@ -228,7 +235,7 @@ async function main(argv: string[]): Promise<number> {
     '',
     `Node ${process.version}, ${platform()} ${arch()}, ${cpu.length} × ${cpu[0]?.model.trim() ?? 'unknown CPU'}; ` +
       `seed ${opts.seed}, ${opts.format}, new share ${DEFAULTS.newShare * 100} %, error share ${DEFAULTS.errorShare * 100} %; ` +
-      `peak RSS via ${how}.`,
+      `peak RSS via ${how}` + (opts.heapMb === undefined ? '.' : `; eb50 run with --max-old-space-size=${opts.heapMb}.`),
     '',
     HEADER,
     RULE,
