@@ -52,10 +52,19 @@ function value(row: Row, column: string): string {
   return row[column] ?? '';
 }
 
+const ffgKeys = new WeakMap<Row, string>();
+
 /** SPEC §2: offering key of an FFGKURS row (KURS, TERMIN, KURSTAKT, KURSTID,
- *  UNDFORM, ORT, KURSTYP), exact strings as read. */
+ *  UNDFORM, ORT, KURSTYP), exact strings as read. Remembered per row: every
+ *  step asks for it, and one string object keeps its hash for the Map
+ *  look-ups (a fresh concatenation is hashed again each time). */
 export function offeringKeyOfFfg(ffg: Row): string {
-  return joinKey(FFG_OFFERING_KEY_COLUMNS.map((c) => value(ffg, c)));
+  let key = ffgKeys.get(ffg);
+  if (key === undefined) {
+    key = joinKey(FFG_OFFERING_KEY_COLUMNS.map((c) => value(ffg, c)));
+    ffgKeys.set(ffg, key);
+  }
+  return key;
 }
 
 /** SPEC §2: offering key of a KTILL2/KTFORT2/KTILL3/KTFORT3 row. */
@@ -63,9 +72,18 @@ export function offeringKeyOfCatalogRow(row: Row): string {
   return joinKey(OFFERING_KEY_COLUMNS.map((c) => value(row, c)));
 }
 
-/** Offering key + KURSOMG (exact, case-sensitive: SPEC §11 "Already complete"). */
-export function offeringId(offeringKey: string, kursomg: string): string {
-  return joinKey([offeringKey, kursomg]);
+/** offering key → exact KURSOMG (case-sensitive: SPEC §11 "Already
+ *  complete") → value. Two levels, so a look-up builds no new key string. */
+type ByOffering<V> = Map<string, Map<string, V>>;
+
+function getOffering<V>(map: ByOffering<V>, offeringKey: string, kursomg: string): V | undefined {
+  return map.get(offeringKey)?.get(kursomg);
+}
+
+function inner<V>(map: ByOffering<V>, offeringKey: string): Map<string, V> {
+  let m = map.get(offeringKey);
+  if (!m) map.set(offeringKey, (m = new Map()));
+  return m;
 }
 
 function project(row: Row, columns: readonly string[]): Row {
@@ -111,10 +129,10 @@ function ktillpKey(kurs: string, startter: string, progr: string, proginr: strin
 }
 
 class Indexes implements Catalog {
-  readonly ktill2Rows = new Map<string, Row>();
-  readonly ktfort2Rows = new Map<string, Row[]>();
-  readonly ktill3Rows = new Map<string, Row>();
-  readonly ktfort3Rows = new Map<string, Row[]>();
+  readonly ktill2Rows: ByOffering<Row> = new Map();
+  readonly ktfort2Rows: ByOffering<Row[]> = new Map();
+  readonly ktill3Rows: ByOffering<Row> = new Map();
+  readonly ktfort3Rows: ByOffering<Row[]> = new Map();
   readonly kursomgs = new Map<string, Set<string>>();
   readonly kods = new Map<string, Set<string>>();
   readonly kodFirstChars = new Set<string>();
@@ -123,16 +141,16 @@ class Indexes implements Catalog {
   readonly terminRows = new Map<string, Row>();
 
   ktill2(offeringKey: string, kursomg: string): Row | undefined {
-    return this.ktill2Rows.get(offeringId(offeringKey, kursomg));
+    return getOffering(this.ktill2Rows, offeringKey, kursomg);
   }
   ktfort2(offeringKey: string, kursomg: string): readonly Row[] {
-    return this.ktfort2Rows.get(offeringId(offeringKey, kursomg)) ?? EMPTY_ROWS;
+    return getOffering(this.ktfort2Rows, offeringKey, kursomg) ?? EMPTY_ROWS;
   }
   ktill3(offeringKey: string, kursomg: string): Row | undefined {
-    return this.ktill3Rows.get(offeringId(offeringKey, kursomg));
+    return getOffering(this.ktill3Rows, offeringKey, kursomg);
   }
   ktfort3(offeringKey: string, kursomg: string): readonly Row[] {
-    return this.ktfort3Rows.get(offeringId(offeringKey, kursomg)) ?? EMPTY_ROWS;
+    return getOffering(this.ktfort3Rows, offeringKey, kursomg) ?? EMPTY_ROWS;
   }
   kursomgInUse(offeringKey: string): ReadonlySet<string> {
     return this.kursomgs.get(offeringKey) ?? EMPTY_SET;
@@ -185,7 +203,7 @@ export class CatalogBuilder {
       case 'KTILL2':
       case 'KTILL3': {
         const key = offeringKeyOfCatalogRow(row);
-        setFirst(table === 'KTILL2' ? this.ix.ktill2Rows : this.ix.ktill3Rows, offeringId(key, row.KURSOMG), row);
+        setFirst(inner(table === 'KTILL2' ? this.ix.ktill2Rows : this.ix.ktill3Rows, key), row.KURSOMG, row);
         addToSet(this.ix.kursomgs, key, row.KURSOMG.toUpperCase());
         const kod = row.KOD.toUpperCase();
         addToSet(this.ix.kods, row.STARTTER, kod);
@@ -194,8 +212,8 @@ export class CatalogBuilder {
       }
       case 'KTFORT2':
       case 'KTFORT3': {
-        const id = offeringId(offeringKeyOfCatalogRow(row), row.KURSOMG);
-        append(table === 'KTFORT2' ? this.ix.ktfort2Rows : this.ix.ktfort3Rows, id, row);
+        const byKursomg = inner(table === 'KTFORT2' ? this.ix.ktfort2Rows : this.ix.ktfort3Rows, offeringKeyOfCatalogRow(row));
+        append(byKursomg, row.KURSOMG, row);
         return;
       }
       case 'KTILLP': {

@@ -17,17 +17,23 @@ class Peekable {
     this.it = source[Symbol.asyncIterator]();
   }
 
+  /** Whether the look-ahead slot is empty and the input not yet ended. */
+  get empty(): boolean {
+    return this.head === undefined && !this.done;
+  }
+
   async fill(): Promise<void> {
-    if (this.head || this.done) return;
     const next = await this.it.next();
     if (next.done) this.done = true;
     else this.head = next.value;
   }
 
-  /** Takes every row whose PNR+KURS equals `key`'s (the input is sorted). */
+  /** Takes every row whose PNR+KURS equals `key`'s (the input is sorted).
+   *  Most groups are empty or one row: no promise is made for a head that
+   *  is already there. */
   async takeGroup(key: Row): Promise<SourceRow[]> {
     const group: SourceRow[] = [];
-    await this.fill();
+    if (this.empty) await this.fill();
     while (this.head && comparePnrKurs(this.head.row, key) === 0) {
       group.push(this.head);
       this.head = undefined;
@@ -86,7 +92,9 @@ export async function* mergeChains(inputs: MergeInputs): AsyncGenerator<JoinEven
   const inreg = new Peekable(inputs.inregfo);
   try {
     for (;;) {
-      await Promise.all([ffg.fill(), fort.fill(), inreg.fill()]);
+      if (ffg.empty) await ffg.fill();
+      if (fort.empty) await fort.fill();
+      if (inreg.empty) await inreg.fill();
       const key = minKey([ffg.head, fort.head, inreg.head]);
       if (!key) return;
       const ffgGroup = await ffg.takeGroup(key);
