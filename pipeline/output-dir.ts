@@ -77,6 +77,11 @@ async function sweepLeftovers(dir: string): Promise<void> {
 
 export class OutputDir {
   private readonly onSignal: (signal: NodeJS.Signals) => void;
+  /** A signal that came while publish() renamed outputs into place: it is
+   *  acted on once the renames are done, so summary.json and delta/ never
+   *  come from two different runs. */
+  private deferredSignal: NodeJS.Signals | undefined;
+  private publishing = false;
 
   private constructor(
     /** The --output directory. */
@@ -87,6 +92,10 @@ export class OutputDir {
   ) {
     // Ctrl-C or a TERM from a scheduler: leave no temp dir and no lock.
     this.onSignal = (signal) => {
+      if (this.publishing) {
+        this.deferredSignal = signal;
+        return;
+      }
       rmSync(tmp, { recursive: true, force: true });
       try {
         unlinkSync(lockPath);
@@ -131,6 +140,7 @@ export class OutputDir {
    * a loader never sees a mix of two runs' delta files.
    */
   async publish(names: string[]): Promise<void> {
+    this.publishing = true;
     try {
       for (const name of names) {
         const target = join(this.dir, name);
@@ -147,6 +157,9 @@ export class OutputDir {
       }
     } catch (err) {
       throw outputError(this.dir, err);
+    } finally {
+      this.publishing = false;
+      if (this.deferredSignal) this.onSignal(this.deferredSignal);
     }
   }
 
