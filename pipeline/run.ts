@@ -148,22 +148,20 @@ async function runInto(
   ]);
   for (const w of Object.values(deltas)) await w.close();
 
-  // KTILLHST: one streamed pass, after the chains (SPEC §7).
+  // KTILLHST: one streamed pass, after the chains (SPEC §7). The first
+  // copy comes only once KTILLHST was read to the end, so its columns (the
+  // delta's header) are known by then.
   const hst = await open('KTILLHST');
-  const hstRows = counted(hst.rows(), rows, 'KTILLHST');
-  let hstWriter: TableWriter | undefined;
-  for await (const copy of ktillhstCopies(sink.ktillhstRequests, hstRows)) {
-    hstWriter ??= createTableWriter(out.path(deltaPath('KTILLHST')), opts.format, hst.columns(), {
-      encoding: opts.encoding,
-      table: 'KTILLHST',
-    });
-    await hstWriter.write(copy);
-    await report.addKtillhst(copy, hst.columns());
-  }
-  hstWriter ??= createTableWriter(out.path(deltaPath('KTILLHST')), opts.format, hst.columns(), {
+  const copies = ktillhstCopies(sink.ktillhstRequests, counted(hst.rows(), rows, 'KTILLHST'));
+  let copy = await copies.next();
+  const hstWriter = createTableWriter(out.path(deltaPath('KTILLHST')), opts.format, hst.columns(), {
     encoding: opts.encoding,
     table: 'KTILLHST',
   });
+  for (; !copy.done; copy = await copies.next()) {
+    await hstWriter.write(copy.value);
+    await report.addKtillhst(copy.value, hst.columns());
+  }
   await hstWriter.close();
 
   // Safety locks (SPEC §9), checked before anything is renamed into place.
@@ -192,7 +190,7 @@ async function runInto(
     : Object.fromEntries(
         DELTA_TABLES.map((t) => [
           t,
-          { rows: t === 'KTILLHST' ? hstWriter!.rows : deltas[t].rows, path: deltaPath(t) },
+          { rows: t === 'KTILLHST' ? hstWriter.rows : deltas[t].rows, path: deltaPath(t) },
         ]),
       );
   const summary = buildSummary({
