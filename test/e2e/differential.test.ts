@@ -1,0 +1,156 @@
+/**
+ * Differential test: the real CLI (update mode, --without-locks, fixed
+ * --run-date) against the independent reference of SPEC §3–§8
+ * (test/reference/eb50-reference.ts) on generated exports: the bench
+ * generator with a few thousand chains, and the edge-case generator
+ * (test/reference/random-export.ts). Compares the summary counts, the chain
+ * counts, termsNotCompleted and every delta file row by row. On a mismatch
+ * it prints the first chain whose outcome differs, with its input rows.
+ */
+import t, { type Test } from 'tap';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { generate } from '../../bench/generate.js';
+import { tableColumns } from '../../pipeline/columns.js';
+import { openTableFile } from '../../pipeline/read-table.js';
+import type { Row, TableName } from '../../pipeline/types.js';
+import { referenceRun, type ChainTrace, type ReferenceResult } from '../reference/eb50-reference.js';
+import { randomExport } from '../reference/random-export.js';
+import { RUN_DATE, SAMPLE, eb50 } from './helpers.js';
+
+type DeltaTable = 'KTILL2' | 'KTFORT2' | 'FFGKURS' | 'KTILLHST';
+const DELTAS: DeltaTable[] = ['KTILL2', 'KTFORT2', 'FFGKURS', 'KTILLHST'];
+
+/** Error sections of the result list (§8) → the reference's outcome names. */
+const SECTION_OUTCOME: Record<string, string> = {
+  '5': 'termOrder', '6': 'missingParameters', '7': 'noFreeOmgang', '8': 'badCoursePoints',
+  '9': 'pointsTooLarge', '10': 'codesExhausted', '15': 'duplicate',
+};
+
+async function readDelta(path: string, table: TableName): Promise<{ columns: string[]; rows: Row[] }> {
+  const reader = await openTableFile(path, table, 'csv', { encoding: 'utf8' });
+  const rows: Row[] = [];
+  for await (const { row } of reader.rows()) rows.push(row);
+  return { columns: reader.columns(), rows };
+}
+
+const chainKey = (pnr: string, kurs: string): string => `${pnr}\u0000${kurs}`;
+
+/** The real run's outcome per PNR+KURS, as far as its outputs show it:
+ *  an error section of the result list, or an FFGKURS update (new OMGANG). */
+function realOutcomes(resultList: string, ffgDelta: Row[]): Map<string, string> {
+  const out = new Map<string, string>();
+  let section: string | undefined;
+  for (const line of resultList.split('\n')) {
+    const head = /^\((\d+)\) Nedanstående/.exec(line);
+    if (head !== null) {
+      section = SECTION_OUTCOME[head[1]];
+      continue;
+    }
+    const m = /^FFGKURS: pnr='(.*?)', kurs='(.*?)',/.exec(line);
+    if (m !== null && section !== undefined) out.set(chainKey(m[1], m[2]), section);
+  }
+  for (const r of ffgDelta) out.set(chainKey(r.PNR, r.KURS), `updated OMGANG=${r.OMGANG}`);
+  return out;
+}
+
+function refOutcome(c: ChainTrace): string {
+  if (c.outcome === 'created' || c.outcome === 'reused') return `updated OMGANG=${c.kursomg}`;
+  if (c.outcome === 'skipped' || c.outcome === 'alreadyComplete') return 'none';
+  return c.outcome;
+}
+
+function showChain(c: ChainTrace): string {
+  const cols = (r: Row, names: string[]): string => names.map((n) => `${n.toLowerCase()}='${r[n] ?? ''}'`).join(', ');
+  return [
+    `FFGKURS #${c.index + 1}: ${cols(c.ffg, tableColumns('FFGKURS'))}`,
+    ...c.fo.map((f) => `  ${f.table}: ${cols(f.row, ['TERMORDN', 'TERMIN'])}`),
+    `  reference: ${c.outcome}${c.kursomg !== undefined ? ` KURSOMG=${c.kursomg}` : ''}${c.kod !== undefined ? ` KOD=${c.kod}` : ''}${c.warnings !== undefined && c.warnings.length > 0 ? ` warnings=${c.warnings.join(',')}` : ''}`,
+  ].join('\n');
+}
+
+const show = (r: Row | undefined): string => (r === undefined ? '(none)' : JSON.stringify(r));
+
+async function compareRun(t: Test, input: string, dir: string, leadingChar = 'Q'): Promise<void> {
+  const out = join(dir, 'out');
+  const run = eb50(['run', '--input', input, '--output', out, '--leading-char', leadingChar, '--run-date', RUN_DATE, '--mode', 'update', '--without-locks']);
+  t.equal(run.code, 0, `eb50 exits 0 (${run.stderr.trim()})`);
+  const summary = JSON.parse(await readFile(join(out, 'summary.json'), 'utf8'));
+  const ref: ReferenceResult = await referenceRun(input, { leadingChar, mode: 'update', runDate: RUN_DATE });
+  const real = {} as Record<DeltaTable, { columns: string[]; rows: Row[] }>;
+  for (const table of DELTAS) real[table] = await readDelta(join(out, 'delta', `${table}.csv`), table);
+
+  // The first chain whose visible outcome differs, in FFGKURS order.
+  const outcomes = realOutcomes(await readFile(join(out, 'resultatlista.txt'), 'utf8'), real.FFGKURS.rows);
+  const firstDiff = ref.trace.find((c) => (outcomes.get(chainKey(c.ffg.PNR, c.ffg.KURS)) ?? 'none') !== refOutcome(c));
+  const chainNote = firstDiff === undefined
+    ? ''
+    : `\nfirst chain that differs:\n${showChain(firstDiff)}\n  eb50: ${outcomes.get(chainKey(firstDiff.ffg.PNR, firstDiff.ffg.KURS)) ?? 'none (complete, skipped or not listed)'}`;
+
+  t.same(summary.counts, ref.counts, `counts (lines 1–16)${chainNote}`);
+  t.same(summary.chains, ref.chains, 'chains');
+  t.equal(summary.termsNotCompleted, ref.termsNotCompleted, 'termsNotCompleted');
+  t.equal(firstDiff, undefined, `every chain has the same outcome${chainNote}`);
+
+  for (const table of DELTAS) {
+    const expectedColumns = table === 'KTILLHST' ? ref.ktillhstColumns : tableColumns(table);
+    t.same(real[table].columns, expectedColumns, `${table} delta columns`);
+    const mine = ref.deltas[table];
+    const theirs = real[table].rows;
+    let i = 0;
+    while (i < Math.max(mine.length, theirs.length) && JSON.stringify(mine[i]) === JSON.stringify(theirs[i])) i++;
+    if (i === mine.length && i === theirs.length) {
+      t.pass(`${table} delta: ${mine.length} rows, the same`);
+    } else {
+      const origin = ref.origin[table][i];
+      t.fail([
+        `${table} delta differs at row ${i + 1} (reference ${mine.length} rows, eb50 ${theirs.length})`,
+        `  reference: ${show(mine[i])}`,
+        `  eb50:      ${show(theirs[i])}`,
+        origin === undefined ? '' : `reference row made by:\n${showChain(ref.trace[origin])}`,
+      ].join('\n'));
+    }
+  }
+}
+
+t.test('data/sample', async (t) => {
+  await compareRun(t, SAMPLE, t.testdir());
+});
+
+const BENCH = [
+  { seed: 11, chains: 3000, newShare: 0.3, errorShare: 0.05 },
+  { seed: 12, chains: 2000, newShare: 0.1, errorShare: 0.01 },
+  { seed: 13, chains: 2500, newShare: 0.6, errorShare: 0.1 },
+];
+for (const b of BENCH) {
+  t.test(`bench generator, seed ${b.seed}, ${b.chains} chains`, async (t) => {
+    const dir = t.testdir();
+    const input = join(dir, 'input');
+    await generate({ out: input, chains: b.chains, seed: b.seed, format: 'csv', newShare: b.newShare, errorShare: b.errorShare });
+    await compareRun(t, input, dir);
+  });
+}
+
+const EDGE: { seed: number; persons: number; exhaustCodes?: boolean; leadingChar?: string }[] = [
+  { seed: 1, persons: 150 },
+  { seed: 2, persons: 150 },
+  { seed: 3, persons: 200, exhaustCodes: true },
+  { seed: 4, persons: 150 },
+  { seed: 5, persons: 250 },
+  { seed: 6, persons: 150, exhaustCodes: true },
+  { seed: 7, persons: 150, leadingChar: 'å' },
+  { seed: 8, persons: 150 },
+  { seed: 9, persons: 200 },
+  { seed: 10, persons: 200, exhaustCodes: true, leadingChar: 'x' },
+  { seed: 11, persons: 200 },
+  { seed: 12, persons: 200 },
+];
+for (const e of EDGE) {
+  const extra = `${e.exhaustCodes === true ? ', codes nearly exhausted' : ''}${e.leadingChar !== undefined ? `, leading char ${e.leadingChar}` : ''}`;
+  t.test(`edge-case export, seed ${e.seed}${extra}`, async (t) => {
+    const dir = t.testdir();
+    const input = join(dir, 'input');
+    await randomExport({ out: input, ...e });
+    await compareRun(t, input, dir, e.leadingChar);
+  });
+}
