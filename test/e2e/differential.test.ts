@@ -14,7 +14,7 @@ import { generate } from '../../bench/generate.js';
 import { tableColumns } from '../../pipeline/columns.js';
 import { openTableFile } from '../../pipeline/read-table.js';
 import type { Row, TableName } from '../../pipeline/types.js';
-import { referenceRun, type ChainTrace, type ReferenceResult } from '../reference/eb50-reference.js';
+import { referenceDetails, referenceRun, type ChainTrace, type ReferenceResult } from '../reference/eb50-reference.js';
 import { randomExport } from '../reference/random-export.js';
 import { RUN_DATE, SAMPLE, eb50 } from './helpers.js';
 
@@ -69,7 +69,24 @@ function showChain(c: ChainTrace): string {
   ].join('\n');
 }
 
-const show = (r: Row | undefined): string => (r === undefined ? '(none)' : JSON.stringify(r));
+/** The detail sections of a result list: number → lines after the heading,
+ *  up to the blank line. */
+function detailSections(resultList: string): Map<number, string[]> {
+  const out = new Map<number, string[]>();
+  let current: string[] | undefined;
+  for (const line of resultList.split('\n')) {
+    const head = /^\((\d+)\) Nedanstående/.exec(line);
+    if (head !== null) {
+      current = [];
+      out.set(Number(head[1]), current);
+    } else if (line === '') {
+      current = undefined;
+    } else if (current !== undefined) {
+      current.push(line);
+    }
+  }
+  return out;
+}
 
 async function compareRun(t: Test, input: string, dir: string, leadingChar = 'Q'): Promise<void> {
   const out = join(dir, 'out');
@@ -81,16 +98,17 @@ async function compareRun(t: Test, input: string, dir: string, leadingChar = 'Q'
   for (const table of DELTAS) real[table] = await readDelta(join(out, 'delta', `${table}.csv`), table);
 
   // The first chain whose visible outcome differs, in FFGKURS order.
-  const outcomes = realOutcomes(await readFile(join(out, 'resultatlista.txt'), 'utf8'), real.FFGKURS.rows);
+  const resultList = await readFile(join(out, 'resultatlista.txt'), 'utf8');
+  const outcomes = realOutcomes(resultList, real.FFGKURS.rows);
   const firstDiff = ref.trace.find((c) => (outcomes.get(chainKey(c.ffg.PNR, c.ffg.KURS)) ?? 'none') !== refOutcome(c));
   const chainNote = firstDiff === undefined
     ? ''
     : `\nfirst chain that differs:\n${showChain(firstDiff)}\n  eb50: ${outcomes.get(chainKey(firstDiff.ffg.PNR, firstDiff.ffg.KURS)) ?? 'none (complete, skipped or not listed)'}`;
 
-  t.same(summary.counts, ref.counts, `counts (lines 1–16)${chainNote}`);
+  t.same(summary.counts, ref.counts, 'counts (lines 1–16)', { firstChainThatDiffers: chainNote.split('\n') });
   t.same(summary.chains, ref.chains, 'chains');
   t.equal(summary.termsNotCompleted, ref.termsNotCompleted, 'termsNotCompleted');
-  t.equal(firstDiff, undefined, `every chain has the same outcome${chainNote}`);
+  t.ok(firstDiff === undefined, 'every chain has the same outcome', { firstChainThatDiffers: chainNote.split('\n') });
 
   for (const table of DELTAS) {
     const expectedColumns = table === 'KTILLHST' ? ref.ktillhstColumns : tableColumns(table);
@@ -103,13 +121,24 @@ async function compareRun(t: Test, input: string, dir: string, leadingChar = 'Q'
       t.pass(`${table} delta: ${mine.length} rows, the same`);
     } else {
       const origin = ref.origin[table][i];
-      t.fail([
-        `${table} delta differs at row ${i + 1} (reference ${mine.length} rows, eb50 ${theirs.length})`,
-        `  reference: ${show(mine[i])}`,
-        `  eb50:      ${show(theirs[i])}`,
-        origin === undefined ? '' : `reference row made by:\n${showChain(ref.trace[origin])}`,
-      ].join('\n'));
+      t.fail(`${table} delta differs at row ${i + 1} (reference ${mine.length} rows, eb50 ${theirs.length})`, {
+        reference: mine[i] ?? '(none)',
+        eb50: theirs[i] ?? '(none)',
+        madeBy: origin === undefined ? '(no reference row)' : showChain(ref.trace[origin]).split('\n'),
+      });
     }
+  }
+
+  // Result list detail sections (§8, sort keys of docs/readings.md).
+  const wanted = referenceDetails(ref);
+  const found = detailSections(resultList);
+  for (let n = 1; n <= 16; n++) {
+    const a = wanted.get(n) ?? [];
+    const b = found.get(n) ?? [];
+    let i = 0;
+    while (i < Math.max(a.length, b.length) && a[i] === b[i]) i++;
+    if (i === a.length && i === b.length) t.pass(`result list section ${n}: ${a.length} lines, the same`);
+    else t.fail(`result list section ${n} differs at line ${i + 1} (reference ${a.length} lines, eb50 ${b.length})`, { reference: a.slice(Math.max(0, i - 1), i + 3), eb50: b.slice(Math.max(0, i - 1), i + 3) });
   }
 }
 

@@ -30,7 +30,11 @@ export interface ChainTrace {
   index: number;
   ffg: Row;
   /** Every FORTKURS and INREGFO row of this PNR+KURS, labelled. */
-  fo: { table: 'FORTKURS' | 'INREGFO'; row: Row }[];
+  fo: FoItem[];
+  /** The FO set (§3): FORTKURS rows, then the INREGFO rows not overridden. */
+  foSet: FoItem[];
+  /** The new KTILL2 row of a created offering. */
+  ktill2?: Row;
   outcome: ReferenceOutcome;
   /** New (or reused) KURSOMG, and KOD, where there is one. */
   kursomg?: string;
@@ -47,11 +51,19 @@ export interface ReferenceResult {
   ktillhstColumns: string[];
   /** One entry per FFGKURS row, in file order. */
   trace: ChainTrace[];
+  /** Orphan rows (§3): the FORTKURS ones, then the INREGFO ones, each in
+   *  file order (so within one PNR+KURS, FORTKURS rows come first). */
+  orphans: FoItem[];
   /** For each delta row, the index in `trace` of the chain that made it. */
   origin: { KTILL2: number[]; KTFORT2: number[]; FFGKURS: number[]; KTILLHST: number[] };
 }
 
 type Tables = Record<TableName, Row[]>;
+
+export interface FoItem {
+  table: 'FORTKURS' | 'INREGFO';
+  row: Row;
+}
 
 // ------------------------------------------------------------ small helpers
 
@@ -128,10 +140,6 @@ async function loadAll(dir: string): Promise<{ tables: Tables; ktillhstColumns: 
 
 // ------------------------------------------------------------ the rules
 
-interface FoItem {
-  table: 'FORTKURS' | 'INREGFO';
-  row: Row;
-}
 
 /** §4.1 */
 function missingParameters(f: Row): boolean {
@@ -329,17 +337,27 @@ export async function referenceRun(inputDir: string, options: ReferenceOptions):
   const exhaustedTerms = new Set<string>();
 
   // §3 orphans: every FORTKURS/INREGFO row whose PNR+KURS has no FFGKURS row.
-  for (const r of [...t.FORTKURS, ...t.INREGFO]) {
-    if (!t.FFGKURS.some((f) => f.PNR === r.PNR && f.KURS === r.KURS)) counts.orphans++;
+  const orphans: FoItem[] = [];
+  for (const table of ['FORTKURS', 'INREGFO'] as const) {
+    for (const row of t[table]) {
+      if (!t.FFGKURS.some((f) => f.PNR === row.PNR && f.KURS === row.KURS)) orphans.push({ table, row });
+    }
   }
+  counts.orphans = orphans.length;
 
   t.FFGKURS.forEach((f, index) => {
     const fort = t.FORTKURS.filter((r) => r.PNR === f.PNR && r.KURS === f.KURS);
     const inreg = t.INREGFO.filter((r) => r.PNR === f.PNR && r.KURS === f.KURS);
+    // §3 FO set: FORTKURS wins over INREGFO with the same TERMORDN
+    const foSet: FoItem[] = [
+      ...fort.map((row) => ({ table: 'FORTKURS' as const, row })),
+      ...inreg.filter((i) => !fort.some((r) => sameInt(r.TERMORDN, i.TERMORDN))).map((row) => ({ table: 'INREGFO' as const, row })),
+    ];
     const entry: ChainTrace = {
       index,
       ffg: f,
       fo: [...fort.map((row) => ({ table: 'FORTKURS' as const, row })), ...inreg.map((row) => ({ table: 'INREGFO' as const, row }))],
+      foSet,
       outcome: 'skipped',
     };
     trace.push(entry);
@@ -354,11 +372,6 @@ export async function referenceRun(inputDir: string, options: ReferenceOptions):
       counts.duplicateFfgkurs++;
       return;
     }
-    // §3 FO set: FORTKURS wins over INREGFO with the same TERMORDN
-    const foSet: FoItem[] = [
-      ...fort.map((row) => ({ table: 'FORTKURS' as const, row })),
-      ...inreg.filter((i) => !fort.some((r) => sameInt(r.TERMORDN, i.TERMORDN))).map((row) => ({ table: 'INREGFO' as const, row })),
-    ];
     if (foSet.length === 0) return;
     chains.withContinuation++;
 
@@ -411,12 +424,13 @@ export async function referenceRun(inputDir: string, options: ReferenceOptions):
       KURSKOD: f.KURS, STARTTER: f.TERMIN, KURSTAKT: f.KURSTAKT, KURSTID: f.KURSTID, UNDFORM: f.UNDFORM,
       ORT: f.ORT, KURSOMG: kursomg, KURSTYP: f.KURSTYP,
     };
-    deltas.KTILL2.push({
+    entry.ktill2 = {
       ...key, FFGPOANG: ffgPoints.value, KOD: kod, ...terminDates(t, f.TERMIN),
       LOK1: ffgPoints.template?.LOK1 ?? '', LOK2: ffgPoints.template?.LOK2 ?? '',
       PLANTAL: '', ANTALORD: '', ANTALRES: '', VALUTA: '', KONVERT: '',
       AVGFRI: Number(f.TERMIN) >= 20112 ? 'N' : 'J',
-    });
+    };
+    deltas.KTILL2.push(entry.ktill2);
     origin.KTILL2.push(index);
     counts.ktill2++;
     foSorted.forEach((fo, i) => {
@@ -461,5 +475,81 @@ export async function referenceRun(inputDir: string, options: ReferenceOptions):
     entry.warnings = warnings;
   });
 
-  return { counts, chains, termsNotCompleted: exhaustedTerms.size, deltas, ktillhstColumns, trace, origin };
+  return { counts, chains, termsNotCompleted: exhaustedTerms.size, deltas, ktillhstColumns, trace, origin, orphans };
+}
+
+// ------------------------------------------------------------ result list details (§8)
+
+/** UTF-16 code-unit comparison (§11 "Detail lists"). */
+function cmp(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** A stable sort by the given columns. */
+function sortBy<T>(items: T[], keys: ((x: T) => string)[]): T[] {
+  return items
+    .map((x, i) => ({ x, i }))
+    .sort((a, b) => keys.reduce((r, k) => r || cmp(k(a.x), k(b.x)), 0) || a.i - b.i)
+    .map((p) => p.x);
+}
+
+function csvValue(v: string): string {
+  return /[;"\r\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v;
+}
+
+function listLine(row: Row, columns: string[]): string {
+  return columns.map((c) => `${csvValue(row[c] ?? '')};`).join('');
+}
+
+function labelled(table: string, row: Row, columns: string[]): string {
+  return `${table}: ${columns.map((c) => `${c.toLowerCase()}='${row[c] ?? ''}'`).join(', ')}`;
+}
+
+const FO_COLUMNS = ['PNR', 'KURS', 'TERMORDN', 'TERMIN'];
+const KTILL2_LABELLED = ['KURSKOD', 'STARTTER', 'KURSTAKT', 'KURSTID', 'UNDFORM', 'ORT', 'KURSOMG', 'KURSTYP', 'FFGPOANG', 'KOD', 'STARTV', 'SLUTV'];
+
+/** An FFGKURS row with its FO set: integer TERMORDN ascending, then the
+ *  non-integer ones in FO-set order (§11 "Detail lists"). */
+function errorDetail(c: ChainTrace): string[] {
+  const ints = c.foSet.filter((f) => toInt(f.row.TERMORDN) !== undefined);
+  const rest = c.foSet.filter((f) => toInt(f.row.TERMORDN) === undefined);
+  const ordered = [...ints.map((f, i) => ({ f, i })).sort((a, b) => toInt(a.f.row.TERMORDN)! - toInt(b.f.row.TERMORDN)! || a.i - b.i).map((p) => p.f), ...rest];
+  return [labelled('FFGKURS', c.ffg, tableColumns('FFGKURS')), ...ordered.map((f) => labelled(f.table, f.row, FO_COLUMNS))];
+}
+
+/** The detail lines of each non-empty section of the result list (§8):
+ *  section number → its lines after the heading (sections 1–4 start with
+ *  the column line). Sort keys as docs/readings.md. */
+export function referenceDetails(r: ReferenceResult): Map<number, string[]> {
+  const out = new Map<number, string[]>();
+  const put = (n: number, lines: string[], header?: string[]): void => {
+    if (lines.length > 0) out.set(n, header === undefined ? lines : [header.map((c) => `${c};`).join(''), ...lines]);
+  };
+  const k2 = tableColumns('KTILL2');
+  const kf2 = tableColumns('KTFORT2');
+  const ffg = tableColumns('FFGKURS');
+  const byOffering = [(x: Row) => x.STARTTER, (x: Row) => x.KURSKOD, (x: Row) => x.KURSOMG];
+  put(1, sortBy(r.deltas.KTILL2, byOffering).map((x) => listLine(x, k2)), k2);
+  const fortOrder = (a: Row, b: Row): number => (toInt(a.TERMORDN) ?? Infinity) - (toInt(b.TERMORDN) ?? Infinity);
+  const fort = r.deltas.KTFORT2.map((x, i) => ({ x, i }))
+    .sort((a, b) => byOffering.reduce((s, k) => s || cmp(k(a.x), k(b.x)), 0) || fortOrder(a.x, b.x) || a.i - b.i)
+    .map((p) => p.x);
+  put(2, fort.map((x) => listLine(x, kf2)), kf2);
+  put(3, sortBy(r.deltas.FFGKURS, [(x) => x.TERMIN, (x) => x.KURS, (x) => x.PNR]).map((x) => listLine(x, ffg)), ffg);
+  put(4, sortBy(r.deltas.KTILLHST, byOffering).map((x) => listLine(x, r.ktillhstColumns)), r.ktillhstColumns);
+  const byChain = [(c: ChainTrace) => c.ffg.TERMIN, (c: ChainTrace) => c.ffg.KURS, (c: ChainTrace) => c.ffg.PNR];
+  const errors: [number, ReferenceOutcome][] = [
+    [5, 'termOrder'], [6, 'missingParameters'], [7, 'noFreeOmgang'], [8, 'badCoursePoints'],
+    [9, 'pointsTooLarge'], [10, 'codesExhausted'], [15, 'duplicate'],
+  ];
+  for (const [n, outcome] of errors) {
+    put(n, sortBy(r.trace.filter((c) => c.outcome === outcome), byChain).flatMap(errorDetail));
+  }
+  const warnings: [number, string][] = [[11, 'pointsOverMax'], [12, 'seasonMismatchOriginal'], [13, 'seasonMismatchKtillp'], [14, 'pointSumMismatch']];
+  for (const [n, w] of warnings) {
+    const rows = r.trace.filter((c) => c.warnings?.includes(w) === true).map((c) => c.ktill2!);
+    put(n, sortBy(rows, byOffering).map((x) => labelled('KTILL2', x, KTILL2_LABELLED)));
+  }
+  put(16, sortBy(r.orphans, [(o) => o.row.TERMIN, (o) => o.row.KURS, (o) => o.row.PNR]).map((o) => labelled(o.table, o.row, FO_COLUMNS)));
+  return out;
 }
