@@ -88,14 +88,15 @@ function detailSections(resultList: string): Map<number, string[]> {
   return out;
 }
 
-async function compareRun(t: Test, input: string, dir: string, leadingChar = 'Q'): Promise<void> {
-  const out = join(dir, 'out');
-  const run = eb50(['run', '--input', input, '--output', out, '--leading-char', leadingChar, '--run-date', RUN_DATE, '--mode', 'update', '--without-locks']);
+async function compareRun(t: Test, input: string, dir: string, leadingChar = 'Q', mode: 'update' | 'inspect' = 'update'): Promise<void> {
+  const out = join(dir, `out-${mode}`);
+  const run = eb50(['run', '--input', input, '--output', out, '--leading-char', leadingChar, '--run-date', RUN_DATE, '--mode', mode, '--without-locks']);
   t.equal(run.code, 0, `eb50 exits 0 (${run.stderr.trim()})`);
   const summary = JSON.parse(await readFile(join(out, 'summary.json'), 'utf8'));
-  const ref: ReferenceResult = await referenceRun(input, { leadingChar, mode: 'update', runDate: RUN_DATE });
+  const ref: ReferenceResult = await referenceRun(input, { leadingChar, mode, runDate: RUN_DATE });
   const real = {} as Record<DeltaTable, { columns: string[]; rows: Row[] }>;
-  for (const table of DELTAS) real[table] = await readDelta(join(out, 'delta', `${table}.csv`), table);
+  const deltaDir = mode === 'update' ? 'delta' : 'preview';
+  for (const table of DELTAS) real[table] = await readDelta(join(out, deltaDir, `${table}.csv`), table);
 
   // The first chain whose visible outcome differs, in FFGKURS order.
   const resultList = await readFile(join(out, 'resultatlista.txt'), 'utf8');
@@ -146,6 +147,17 @@ t.test('data/sample', async (t) => {
   await compareRun(t, SAMPLE, t.testdir());
 });
 
+t.test('data/sample, inspection mode (preview/)', async (t) => {
+  await compareRun(t, SAMPLE, t.testdir(), 'Q', 'inspect');
+});
+
+t.test('edge-case export, seed 100, inspection mode (preview/)', async (t) => {
+  const dir = t.testdir();
+  const input = join(dir, 'input');
+  await randomExport({ out: input, seed: 100, persons: 200 });
+  await compareRun(t, input, dir, 'Q', 'inspect');
+});
+
 const BENCH = [
   { seed: 11, chains: 3000, newShare: 0.3, errorShare: 0.05 },
   { seed: 12, chains: 2000, newShare: 0.1, errorShare: 0.01 },
@@ -174,6 +186,13 @@ const EDGE: { seed: number; persons: number; exhaustCodes?: boolean; leadingChar
   { seed: 11, persons: 200 },
   { seed: 12, persons: 200 },
 ];
+// EB50_DIFF_SEEDS=FROM-TO runs more edge-case seeds (e.g. 1-200) when hunting.
+const more = /^(\d+)-(\d+)$/.exec(process.env.EB50_DIFF_SEEDS ?? '');
+if (more !== null) {
+  for (let seed = Number(more[1]); seed <= Number(more[2]); seed++) {
+    EDGE.push({ seed: 1000 + seed, persons: 150 + (seed % 4) * 50, exhaustCodes: seed % 5 === 0, leadingChar: seed % 7 === 0 ? 'ö' : undefined });
+  }
+}
 for (const e of EDGE) {
   const extra = `${e.exhaustCodes === true ? ', codes nearly exhausted' : ''}${e.leadingChar !== undefined ? `, leading char ${e.leadingChar}` : ''}`;
   t.test(`edge-case export, seed ${e.seed}${extra}`, async (t) => {

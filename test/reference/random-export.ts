@@ -80,7 +80,10 @@ export async function randomExport(opts: RandomExportOptions): Promise<Record<Ta
   const starts = opts.exhaustCodes === true ? ['20101', '20102', '20111', '20121'] : ['20101', '20102', '20111', '20112'];
 
   // ------------------------------------------------------------ catalog
-  const courses: Course[] = ['KA', 'KB', 'kc', 'KD', 'KE', 'KF'].map((kurs) => ({
+  // UTF-16 order matters (§2): 'Äx' after 'kc', '\uFF21B' after both, and the
+  // astral '\u{1F600}K' before '\uFF21B' in code units (after it in code points)
+  const codes = ['KA', 'KB', 'kc', 'KD', 'KE', 'KF', 'Äx', '\uFF21B', '\u{1F600}K', 'K;"Z'];
+  const courses: Course[] = codes.map((kurs) => ({
     kurs,
     kurstakt: pick(['100', '100', '100', '50', '0', ' 50']),
     kurstid: pick(['DAG', 'DAG', 'KVA']),
@@ -118,7 +121,7 @@ export async function randomExport(opts: RandomExportOptions): Promise<Record<Ta
   }
   // one crowded offering key: 35–37 of the 38 KURSOMG taken, in mixed case,
   // some in KTILL3 only
-  const crowded: Offering = { course: courses[0], start: starts[0], kursomg: '1', length: 2 };
+  const crowded: Offering = { course: courses[0], start: pick(starts), kursomg: '1', length: 2 };
   offerings.push(crowded);
   const crowdedTaken = CANDIDATES.filter(() => chance(0.95)).slice(0, 37);
   for (const k of crowdedTaken) {
@@ -211,10 +214,11 @@ export async function randomExport(opts: RandomExportOptions): Promise<Record<Ta
       KURSTAKT: c.kurstakt, KURSTID: c.kurstid, UNDFORM: 'NML', ORT: c.ort, OMGANG: o.kursomg, KURSTYP: c.kurstyp,
       IDATUM: '2010-01-15', ITID: '101010', IANV: 'RG01', VERNR: '1', NOTE: 'ignored',
     };
-    if (chance(0.1)) ffg.OMGANG = pick([swapCase(o.kursomg), '', '9', 'Ö']);
+    if (chance(0.1)) ffg.OMGANG = pick([swapCase(o.kursomg), '', '9', 'Ö', 'å', 'ä', '0']);
     if (chance(0.06)) {
-      const fault = int(7);
-      if (fault === 0) ffg.KURSTAKT = pick(['x', '101', '-5', '1.5']);
+      const fault = int(8);
+      if (fault === 7) ffg.KURS = '';
+      else if (fault === 0) ffg.KURSTAKT = pick(['x', '101', '-5', '1.5']);
       else if (fault === 1) ffg.TERMIN = pick([` ${o.start}`, '20103', '2010']);
       else if (fault === 2) ffg.KURSTID = '';
       else if (fault === 3) ffg.KURSTYP = '';
@@ -266,7 +270,9 @@ export async function randomExport(opts: RandomExportOptions): Promise<Record<Ta
       } else if (v < 0.4) {
         // an INREGFO row that the FORTKURS row with the same TERMORDN overrides
         const f = pick(fo);
-        fo.push({ table: 'INREGFO', TERMORDN: ordn(parseIntStrict(f.TERMORDN) ?? 2), TERMIN: chance(0.5) ? f.TERMIN : termCode(termIdx(isTermLike(f.TERMIN) ? f.TERMIN : o.start) + 1) });
+        const k = parseIntStrict(f.TERMORDN);
+        // a non-integer TERMORDN is copied as is: it overrides nothing (§3 compares integers)
+        fo.push({ table: 'INREGFO', TERMORDN: k === undefined ? f.TERMORDN : ordn(k), TERMIN: chance(0.5) ? f.TERMIN : termCode(termIdx(isTermLike(f.TERMIN) ? f.TERMIN : o.start) + 1) });
       } else if (v < 0.44) {
         // two overridden INREGFO rows sharing a TERMORDN (termOrder, §11)
         const f = fo[0];
