@@ -8,7 +8,7 @@
  * it prints the first chain whose outcome differs, with its input rows.
  */
 import t, { type Test } from 'tap';
-import { readFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { generate } from '../../bench/generate.js';
 import { tableColumns } from '../../pipeline/columns.js';
@@ -130,6 +130,11 @@ async function compareRun(t: Test, input: string, dir: string, leadingChar = 'Q'
     }
   }
 
+  // Top warnings (§8): codes exhausted, INLEDANDETECKEN already in use.
+  const exhausted = `Varning! Högsta tillåtna värde för anmälningskod i KTILL2 har uppnåtts för valt INLEDANDETECKEN. Antal terminer som inte avslutats: ${ref.termsNotCompleted}\nVälj nytt INLEDANDETECKEN och kör EB50 igen för att skapa återstående kurstillfällen.\n`;
+  t.equal(resultList.includes(exhausted), ref.termsNotCompleted > 0, 'top warning: codes exhausted');
+  t.equal(resultList.includes(`Varning! INLEDANDETECKEN ${leadingChar.toUpperCase()} används redan`), ref.leadingCharInUse, 'top warning: INLEDANDETECKEN in use');
+
   // Result list detail sections (§8, sort keys of docs/readings.md).
   const wanted = referenceDetails(ref);
   const found = detailSections(resultList);
@@ -202,3 +207,56 @@ for (const e of EDGE) {
     await compareRun(t, input, dir, e.leadingChar);
   });
 }
+
+// ------------------------------------------------------------ small hand-made exports
+
+const HEADERS: Record<string, string> = {
+  FFGKURS: 'PNR;KURS;PROGR;PROGINR;TERMIN;KURSTAKT;KURSTID;UNDFORM;ORT;OMGANG;KURSTYP;IDATUM;ITID;IANV;VERNR',
+  FORTKURS: 'PNR;KURS;TERMORDN;TERMIN',
+  INREGFO: 'PNR;KURS;TERMORDN;TERMIN',
+  KTILL2: 'KURSKOD;STARTTER;KURSTAKT;KURSTID;UNDFORM;ORT;KURSOMG;KURSTYP;FFGPOANG;KOD;LOK1;LOK2',
+  KTFORT2: 'KURSKOD;STARTTER;KURSTAKT;KURSTID;UNDFORM;ORT;KURSOMG;KURSTYP;TERMORDN;TERMIN;FORPOANG;LOK1;LOK2',
+  KTILL3: 'KURSKOD;STARTTER;KURSTAKT;KURSTID;UNDFORM;ORT;KURSOMG;KURSTYP;FFGPOANG;KOD;LOK1;LOK2',
+  KTFORT3: 'KURSKOD;STARTTER;KURSTAKT;KURSTID;UNDFORM;ORT;KURSOMG;KURSTYP;TERMORDN;TERMIN;FORPOANG;LOK1;LOK2',
+  KTILLP: 'KURS;STARTTER;PROGR;PROGINR;TERMORDK;POANG;LOK1;LOK2',
+  KURS: 'KURS;POANG',
+  KTILLHST: 'KURSKOD;STARTTER;KURSTAKT;KURSTID;UNDFORM;ORT;KURSOMG;KURSTYP',
+  TERMIN: 'TERMIN;STARTV;SLUTV',
+};
+
+async function writeExport(dir: string, rows: Partial<Record<string, string[]>>): Promise<void> {
+  await mkdir(dir, { recursive: true });
+  for (const [table, header] of Object.entries(HEADERS)) {
+    await writeFile(join(dir, `${table}.csv`), [header, ...(rows[table] ?? [])].join('\n') + '\n');
+  }
+}
+
+const CATALOG = {
+  KTILL2: ['KA;20111;100;DAG;NML;1281;1;X;7.5;A0001;L1;L2'],
+  KTFORT2: ['KA;20111;100;DAG;NML;1281;1;X;2;20112;7.5;L3;L4'],
+  KURS: ['KA;15', 'KB;15'],
+  TERMIN: ['20111;2011-01-17;2011-06-05', '20112;2011-08-29;2012-01-15'],
+};
+
+t.test('hand-made: no FFGKURS rows, only orphans', async (t) => {
+  const dir = t.testdir();
+  const input = join(dir, 'input');
+  await writeExport(input, { ...CATALOG, FORTKURS: ['1;KA;2;20112'], INREGFO: ['0;KA;2;20112', '1;KA;2;20112'] });
+  await compareRun(t, input, dir);
+});
+
+// SPEC §3: "TERMORDN is compared as an integer after trimming". A
+// non-integer TERMORDN has no integer value, so an INREGFO row with
+// TERMORDN 'x' is not overridden by a FORTKURS row with TERMORDN 'x': both
+// are in the FO set, and both are listed under the chain's termOrder error.
+t.test('hand-made: a non-integer INREGFO TERMORDN is not overridden by the same text in FORTKURS', async (t) => {
+  const dir = t.testdir();
+  const input = join(dir, 'input');
+  await writeExport(input, {
+    ...CATALOG,
+    FFGKURS: ['1000000001;KA;;;20111;100;DAG;NML;1281;1;X;;;;1', '1000000002;KB;;;20111;100;DAG;NML;1281;1;X;;;;1'],
+    FORTKURS: ['1000000001;KA;x;20112', '1000000002;KB;x;20112'],
+    INREGFO: ['1000000001;KA;x;20121', '1000000002;KB; x;20121'],
+  });
+  await compareRun(t, input, dir);
+});

@@ -46,6 +46,9 @@ export interface ReferenceResult {
   counts: Record<string, number>;
   chains: { read: number; withContinuation: number; alreadyComplete: number; reused: number; created: number };
   termsNotCompleted: number;
+  /** Some KTILL2/KTILL3 code already starts with INLEDANDETECKEN (any
+   *  case): a top warning of §8. */
+  leadingCharInUse: boolean;
   deltas: { KTILL2: Row[]; KTFORT2: Row[]; FFGKURS: Row[]; KTILLHST: Row[] };
   /** The input KTILLHST columns (upper case, input order): the delta's. */
   ktillhstColumns: string[];
@@ -475,7 +478,8 @@ export async function referenceRun(inputDir: string, options: ReferenceOptions):
     entry.warnings = warnings;
   });
 
-  return { counts, chains, termsNotCompleted: exhaustedTerms.size, deltas, ktillhstColumns, trace, origin, orphans };
+  const leadingCharInUse = [...t.KTILL2, ...t.KTILL3].some((r) => r.KOD.toUpperCase().startsWith(leading));
+  return { counts, chains, termsNotCompleted: exhaustedTerms.size, leadingCharInUse, deltas, ktillhstColumns, trace, origin, orphans };
 }
 
 // ------------------------------------------------------------ result list details (§8)

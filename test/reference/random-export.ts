@@ -91,7 +91,10 @@ export async function randomExport(opts: RandomExportOptions): Promise<Record<Ta
     kurstyp: pick([' _', ' _', 'A']),
   }));
   for (const c of courses) {
-    const poang = pick(['15', '22.5', '7,55', 'x', undefined, '99999', '0', '30', '2.25', '45', '10', '1999.9', '1999.85', ' 15', '15.04']);
+    const poang = pick([
+      '15', '22.5', '7,55', 'x', undefined, '99999', '0', '30', '2.25', '45', '10', '1999.9', '1999.85', ' 15', '15.04',
+      '1999.8', '2999.7', '\t15', '60', '0.1',
+    ]);
     if (poang !== undefined) t.KURS.push({ KURS: c.kurs, POANG: poang });
   }
   // a second KURS row for a course: the first in file order counts
@@ -108,7 +111,10 @@ export async function randomExport(opts: RandomExportOptions): Promise<Record<Ta
     const digits = String(n).padStart(4, '0');
     return chance(0.2) ? `${lead.toLowerCase()}${digits}` : chance(0.1) ? `X${digits}` : `${lead}${digits}`;
   };
-  const points = (): string => pick(['7.5', '7,5', '2.25', ' 7.5', 'x', '', '15', '1000.0', '0.0', '12,34', '5', '2.249', '0,05', '9999.95', '7.']);
+  const points = (): string => pick([
+    '7.5', '7,5', '2.25', ' 7.5', 'x', '', '15', '1000.0', '0.0', '12,34', '5', '2.249', '0,05', '9999.95', '7.',
+    '.5', '+5', '1 000', '\t7.5', '\u00a07.5', '15.05', '15.04', '7.5000',
+  ]);
 
   const offerings: Offering[] = [];
   for (const c of courses) {
@@ -157,7 +163,7 @@ export async function randomExport(opts: RandomExportOptions): Promise<Record<Ta
     for (const start of starts) {
       if (!chance(0.5)) continue;
       const progr = pick(['P1', '', 'P2']);
-      const proginr = pick(['', ' _']);
+      const proginr = pick(['', ' _', '_']);
       for (let k = 1; k <= 4; k++) {
         if (chance(0.2)) continue;
         const base = { KURS: c.kurs, STARTTER: start, PROGR: progr, PROGINR: proginr, LOK1: `P${k}`, LOK2: '' };
@@ -218,17 +224,17 @@ export async function randomExport(opts: RandomExportOptions): Promise<Record<Ta
     if (chance(0.06)) {
       const fault = int(8);
       if (fault === 7) ffg.KURS = '';
-      else if (fault === 0) ffg.KURSTAKT = pick(['x', '101', '-5', '1.5']);
-      else if (fault === 1) ffg.TERMIN = pick([` ${o.start}`, '20103', '2010']);
+      else if (fault === 0) ffg.KURSTAKT = pick(['x', '101', '-5', '1.5', '+50', '\t50', '1000']);
+      else if (fault === 1) ffg.TERMIN = pick([` ${o.start}`, '20103', '2010', '20110', `${o.start}0`, `\t${o.start}`]);
       else if (fault === 2) ffg.KURSTID = '';
       else if (fault === 3) ffg.KURSTYP = '';
       else if (fault === 4) ffg.ORT = '';
       else if (fault === 5) ffg.UNDFORM = '';
       else ffg.TERMIN = '';
     } else if (chance(0.04)) {
-      ffg.KURSTAKT = pick(['0', ' 100', '100 ', '050', '0100']); // valid, a key the catalog may not have
+      ffg.KURSTAKT = pick(['0', ' 100', '100 ', '050', '0100', '00']); // valid, a key the catalog may not have
     }
-    let count = o.length - 1;
+    let count = chance(0.03) ? 5 + int(4) : o.length - 1; // now and then a long chain
     if (count === 0) count = chance(0.5) ? 1 + int(2) : 0;
     if (count > 1 && chance(0.15)) count = 1 + int(count - 1); // fewer terms than the offering
     if (chance(0.08)) count = 0;
@@ -251,8 +257,8 @@ export async function randomExport(opts: RandomExportOptions): Promise<Record<Ta
         rows = rows.map((x) => ({ ...x, k: x.k - shift, ordn: String(x.k - shift) })); // TERMORDN 0, 1, -1
       } else if (r < 0.8) {
         const fault = int(7);
-        if (fault === 0) last.termin = pick([` ${termCode(last.term)}`, '20113', '2011', '']);
-        else if (fault === 1) last.ordn = pick(['x', '2.0', '']);
+        if (fault === 0) last.termin = pick([` ${termCode(last.term)}`, '20113', '2011', '', '20110']);
+        else if (fault === 1) last.ordn = pick(['x', '2.0', '', '\t2', '2x']);
         else if (fault === 2) last.term = s - int(2);
         else if (fault === 3 && rows.length >= 2) [rows[0].term, last.term] = [last.term, rows[0].term];
         else if (fault === 4) rows.push({ k: last.k, term: last.term + 1 }); // same TERMORDN twice
