@@ -4,7 +4,7 @@
  * PNR+KURS group of each is held at a time and a slow consumer slows the
  * readers down (backpressure) instead of letting rows pile up.
  */
-import { comparePnrKurs, parseIntStrict, trimSpaces } from './compare.js';
+import { comparePnrKurs, parseIntStrict } from './compare.js';
 import type { Chain, FoRow, FoTable, JoinEvent, Row, SourceRow } from './types.js';
 
 /** An async iterator with one row of look-ahead. */
@@ -47,18 +47,23 @@ class Peekable {
   }
 }
 
-/** TERMORDN as the FO-set rule compares it: integer after trimming, else the
- *  trimmed text (such a row is a §4.2 error anyway). */
-function termordnKey(row: Row): string {
-  const n = parseIntStrict(row.TERMORDN);
-  return n === undefined ? `text:${trimSpaces(row.TERMORDN)}` : `int:${n}`;
-}
-
 /** SPEC §3: FORTKURS rows, plus INREGFO rows whose TERMORDN occurs among no
- *  FORTKURS row (FORTKURS wins). */
+ *  FORTKURS row (FORTKURS wins). TERMORDN is compared as an integer: a
+ *  non-integer one (a §4.2 error) equals nothing, so it overrides nothing and
+ *  is overridden by nothing. */
 export function foSetOf(fortkurs: FoRow[], inregfo: FoRow[]): FoRow[] {
-  const taken = new Set(fortkurs.map((fo) => termordnKey(fo.row)));
-  return [...fortkurs, ...inregfo.filter((fo) => !taken.has(termordnKey(fo.row)))];
+  const taken = new Set<number>();
+  for (const fo of fortkurs) {
+    const n = parseIntStrict(fo.row.TERMORDN);
+    if (n !== undefined) taken.add(n);
+  }
+  return [
+    ...fortkurs,
+    ...inregfo.filter((fo) => {
+      const n = parseIntStrict(fo.row.TERMORDN);
+      return n === undefined || !taken.has(n);
+    }),
+  ];
 }
 
 function foRows(table: FoTable, rows: SourceRow[]): FoRow[] {

@@ -131,3 +131,9 @@ t.test('foSetOf keeps INREGFO rows whose TERMORDN no FORTKURS row has', async (t
   const fo = (table: 'FORTKURS' | 'INREGFO', TERMORDN: string): FoRow => ({ table, row: { TERMORDN }, line: 0 });
   t.same(foSetOf([fo('FORTKURS', '02')], [fo('INREGFO', '2'), fo('INREGFO', '3')]).map((f) => f.row.TERMORDN), ['02', '3']);
 });
+
+t.test('foSetOf: a non-integer TERMORDN equals nothing, so it neither overrides nor is overridden', async (t) => {
+  const fo = (table: 'FORTKURS' | 'INREGFO', TERMORDN: string): FoRow => ({ table, row: { TERMORDN }, line: 0 });
+  t.same(foSetOf([fo('FORTKURS', 'x')], [fo('INREGFO', 'x'), fo('INREGFO', ' x')]).map((f) => `${f.table}:${f.row.TERMORDN}`),
+    ['FORTKURS:x', 'INREGFO:x', 'INREGFO: x']);
+});
