@@ -6,14 +6,14 @@
 export type ErrorCode =
   | 'USAGE'            // exit 2
   | 'MISSING_FILE' | 'UNREADABLE' | 'MISSING_COLUMN' | 'PARSE' | 'ENCODING'
-  | 'FIELD_COUNT' | 'UNSORTED' | 'LOCKED'                      // exit 3
+  | 'FIELD_COUNT' | 'UNSORTED'                                 // exit 3
   | 'OUTPUT'           // exit 4
   | 'MAINTENANCE' | 'RUN_LOCKED';  // exit 75
 
 const EXIT: Record<ErrorCode, number> = {
   USAGE: 2,
   MISSING_FILE: 3, UNREADABLE: 3, MISSING_COLUMN: 3, PARSE: 3, ENCODING: 3,
-  FIELD_COUNT: 3, UNSORTED: 3, LOCKED: 3,
+  FIELD_COUNT: 3, UNSORTED: 3,
   RUN_LOCKED: 75, // another run holds the output directory: retry later
   OUTPUT: 4,
   MAINTENANCE: 75,
