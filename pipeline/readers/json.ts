@@ -67,7 +67,9 @@ class RowAssembler {
           case 'stringValue':
             return this.set(t.value);
           case 'numberValue':
-            return this.set(Number(t.value));
+            // The token holds the number's source text: kept exactly as
+            // read (SPEC §2), so 1.50 stays '1.50' and long digits are not rounded.
+            return this.set(t.value);
           case 'nullValue':
             return this.set(null);
           default:

@@ -13,6 +13,29 @@ import { objectRow, type ReaderContext } from './row.js';
 /** A line of JSON whitespace only (CR of a CRLF included). */
 const BLANK = /^[ \t\r]*$/;
 
+/**
+ * The first number literal in a JSON text whose value would not be written
+ * back exactly as read (`1.50`, `1e3`, 20 digits): JSON.parse keeps only the
+ * value, and SPEC §2 wants values written back as read, so such a line is
+ * rejected rather than silently changed. Strings are skipped.
+ */
+export function inexactNumber(text: string): string | undefined {
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 34) {
+      // skip a string, with its escapes
+      for (i++; i < text.length && text.charCodeAt(i) !== 34; i++) if (text.charCodeAt(i) === 92) i++;
+    } else if (c === 45 || (c >= 48 && c <= 57)) {
+      let j = i + 1;
+      while (j < text.length && /[0-9eE+\-.]/.test(text[j])) j++;
+      const literal = text.slice(i, j);
+      if (String(Number(literal)) !== literal) return literal;
+      i = j - 1;
+    }
+  }
+  return undefined;
+}
+
 export async function* readNdjson(texts: AsyncIterable<string>, ctx: ReaderContext): AsyncGenerator<SourceRow> {
   let pending = '';
   let line = 1;
@@ -24,6 +47,10 @@ export async function* readNdjson(texts: AsyncIterable<string>, ctx: ReaderConte
       value = JSON.parse(text);
     } catch (err) {
       throw new InputError('PARSE', ctx.fileName, at, `JSON syntax error: ${(err as Error).message}`);
+    }
+    const inexact = inexactNumber(text);
+    if (inexact !== undefined) {
+      throw new InputError('PARSE', ctx.fileName, at, `the number ${inexact} would not be kept exactly as written; write it as a JSON string ("${inexact}")`);
     }
     if (value === null || typeof value !== 'object' || Array.isArray(value)) {
       const kind = value === null ? 'null' : Array.isArray(value) ? 'an array' : `a ${typeof value}`;

@@ -20,7 +20,13 @@ t.test('an array of objects; positions are record indexes', async (t) => {
 t.test('keys case-insensitive, trailing spaces trimmed, null and absent blank', async (t) => {
   const ctx = ctxFor('TERMIN', 'TERMIN.json');
   const [r] = await read('[{"termin":" 20121  ","Startv":null,"SLUTV":"\\t1 ","extra":1.50}]', 64, 'utf8', ctx);
-  t.same(r.row, { TERMIN: ' 20121', STARTV: '', SLUTV: '\t1', EXTRA: '1.5' });
+  t.same(r.row, { TERMIN: ' 20121', STARTV: '', SLUTV: '\t1', EXTRA: '1.50' });
+});
+
+t.test('numbers are kept exactly as written (SPEC §2: values written back as read)', async (t) => {
+  const ctx = ctxFor('TERMIN', 'TERMIN.json');
+  const [r] = await read('[{"TERMIN":20121,"STARTV":12345678901234567890,"SLUTV":1e3}]', 7, 'utf8', ctx);
+  t.same(r.row, { TERMIN: '20121', STARTV: '12345678901234567890', SLUTV: '1e3' });
 });
 
 t.test('an empty array has the schema columns', async (t) => {

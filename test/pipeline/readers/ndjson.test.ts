@@ -13,14 +13,25 @@ t.test('keys are case-insensitive, any order, extra keys kept', async (t) => {
   t.same(ctx.columns(), ['TERMIN', 'EXTRA', 'KURS', 'TERMORDN', 'PNR'], "the first object's keys");
 });
 
-t.test('numbers as String(n), null and absent optional columns blank', async (t) => {
+t.test('numbers as written, null and absent optional columns blank', async (t) => {
   const ctx = ctxFor('KTFORT2', 'KTFORT2.ndjson');
-  const line = { KURSKOD: 'K', STARTTER: 20121, KURSTAKT: 100, KURSTID: 'D', UNDFORM: 'N', ORT: 'O', KURSOMG: '2', KURSTYP: null, TERMORDN: 2, FORPOANG: 7.50, TERMIN: '20122', LOK1: '', LOK2: '' };
-  const [r] = await read(JSON.stringify(line).replace('7.5', '7.50'), 64, 'utf8', ctx);
+  const line = { KURSKOD: 'K', STARTTER: 20121, KURSTAKT: 100, KURSTID: 'D', UNDFORM: 'N', ORT: 'O', KURSOMG: '2', KURSTYP: null, TERMORDN: 2, FORPOANG: 7.5, TERMIN: '20122', LOK1: '', LOK2: '' };
+  const [r] = await read(JSON.stringify(line), 64, 'utf8', ctx);
   t.equal(r.row.STARTTER, '20121');
-  t.equal(r.row.FORPOANG, '7.5', 'JSON 7.50 reads as 7.5');
+  t.equal(r.row.FORPOANG, '7.5');
   t.equal(r.row.KURSTYP, '', 'null is blank');
   t.equal(r.row.KOD, '', 'absent optional column is blank');
+});
+
+t.test('a number that would not be written back as read is rejected, not changed (SPEC §2, §9)', async (t) => {
+  for (const literal of ['7.50', '12345678901234567890', '1e3', '-0']) {
+    await rejectsInput(t, read(`{"PNR":"P","KURS":"K","TERMORDN":${literal},"TERMIN":"20121"}`), {
+      code: 'PARSE', file: 'FORTKURS.ndjson', line: 2 - 1,
+      reason: `the number ${literal} would not be kept exactly as written; write it as a JSON string ("${literal}")`,
+    });
+  }
+  const [r] = await read('{"PNR":"7.50 \\" 1e3","KURS":"K","TERMORDN":2,"TERMIN":"20121"}');
+  t.equal(r.row.PNR, '7.50 " 1e3', 'numbers inside strings (and an escaped quote) are left alone');
 });
 
 t.test('trailing spaces trimmed, leading spaces and tabs kept', async (t) => {
