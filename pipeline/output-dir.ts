@@ -10,12 +10,15 @@
  * processes and takes over their lock.
  */
 import { rmSync, unlinkSync } from 'node:fs';
-import { mkdir, open, readFile, readdir, rename, rm, stat, unlink } from 'node:fs/promises';
+import { link, mkdir, readFile, readdir, rename, rm, stat, unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { Eb50Error, OutputError } from './errors.js';
 
 const LOCK_FILE = '.eb50.lock';
+/** Held while a stale lock is removed, so two runs that both found the same
+ *  dead owner cannot both take over (one would delete the other's new lock). */
+const TAKEOVER_FILE = '.eb50.lock.takeover';
 const TMP_PREFIX = '.eb50-tmp-';
 const OLD_PREFIX = '.eb50-old-';
 
@@ -35,28 +38,57 @@ function pidIn(text: string): number | undefined {
   return m ? Number(m[1]) : undefined;
 }
 
+/**
+ * Creates `path` holding this pid, only if it does not exist. The pid is
+ * written to a private file first and hard-linked into place, so nobody can
+ * ever read the lock empty (an empty lock would look like a dead owner's).
+ */
+async function createWithPid(path: string): Promise<boolean> {
+  const draft = `${path}.${process.pid}.${randomBytes(4).toString('hex')}`;
+  await writeFile(draft, `${process.pid}\n`);
+  try {
+    await link(draft, path);
+    return true;
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'EEXIST') return false;
+    throw err;
+  } finally {
+    await unlink(draft).catch(() => undefined);
+  }
+}
+
+async function ownerOf(path: string): Promise<number | undefined> {
+  return pidIn(await readFile(path, 'utf8').catch(() => ''));
+}
+
 async function takeRunLock(dir: string): Promise<string> {
   const path = join(dir, LOCK_FILE);
-  for (let attempt = 0; attempt < 3; attempt++) {
-    try {
-      const handle = await open(path, 'wx');
-      await handle.writeFile(`${process.pid}\n`);
-      await handle.close();
-      return path;
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw outputError(dir, err);
+  const guard = join(dir, TAKEOVER_FILE);
+  try {
+    for (let attempt = 0; attempt < 100; attempt++) {
+      if (await createWithPid(path)) return path;
+      const owner = await ownerOf(path);
+      if (owner !== undefined && processAlive(owner)) {
+        throw new Eb50Error('RUN_LOCKED', `another eb50 run (pid ${owner}) is writing ${dir}; try again when it has finished`);
+      }
+      // A lock left by a dead process is taken over, by one run at a time.
+      if (await createWithPid(guard)) {
+        try {
+          // Only a guard holder removes a stale lock, so it is still the same one.
+          if ((await ownerOf(path)) === owner) await unlink(path).catch(() => undefined);
+        } finally {
+          await unlink(guard).catch(() => undefined);
+        }
+      } else {
+        const guardOwner = await ownerOf(guard);
+        if (guardOwner !== undefined && !processAlive(guardOwner)) await unlink(guard).catch(() => undefined);
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
     }
-    const owner = pidIn(await readFile(path, 'utf8').catch(() => ''));
-    if (owner !== undefined && owner !== process.pid && processAlive(owner)) {
-      throw new Eb50Error(
-        'RUN_LOCKED',
-        `another eb50 run (pid ${owner}) is writing ${dir}; try again when it has finished`,
-      );
-    }
-    // A lock left by a dead process is taken over.
-    await unlink(path).catch(() => undefined);
+  } catch (err) {
+    throw err instanceof Eb50Error ? err : outputError(dir, err);
   }
-  throw new Eb50Error('RUN_LOCKED', `could not take the run lock ${path}`);
+  throw new Eb50Error('RUN_LOCKED', `could not take the run lock ${path}; try again`);
 }
 
 function outputError(dir: string, err: unknown): OutputError {
@@ -64,12 +96,21 @@ function outputError(dir: string, err: unknown): OutputError {
   return new OutputError(`cannot write the output directory ${dir}: ${e.code ?? e.message}`);
 }
 
-/** Removes temporary directories that dead runs left behind. */
+/** Cleans up after dead runs: temporary directories go; an output directory
+ *  that a run killed mid-publish had set aside (`.eb50-old-PID-delta`) goes
+ *  back into place if nothing replaced it, and is removed otherwise. */
 async function sweepLeftovers(dir: string): Promise<void> {
-  for (const name of await readdir(dir)) {
+  const names = await readdir(dir);
+  for (const name of names) {
+    const draft = /^\.eb50\.lock(?:\.takeover)?\.(\d+)\.[0-9a-f]+$/.exec(name);
+    if (draft && !processAlive(Number(draft[1]))) await unlink(join(dir, name)).catch(() => undefined);
     if (!name.startsWith(TMP_PREFIX) && !name.startsWith(OLD_PREFIX)) continue;
-    const pid = pidIn(name.slice(TMP_PREFIX.length));
-    if (pid === undefined || !processAlive(pid) || pid === process.pid) {
+    const m = /^\.eb50-(?:tmp|old)-(\d+)-(.*)$/.exec(name);
+    const pid = m ? Number(m[1]) : undefined;
+    if (pid !== undefined && pid !== process.pid && processAlive(pid)) continue;
+    if (m && name.startsWith(OLD_PREFIX) && !names.includes(m[2])) {
+      await rename(join(dir, name), join(dir, m[2]));
+    } else {
       await rm(join(dir, name), { recursive: true, force: true });
     }
   }
@@ -168,6 +209,7 @@ export class OutputDir {
     process.off('SIGINT', this.onSignal);
     process.off('SIGTERM', this.onSignal);
     await rm(this.tmp, { recursive: true, force: true });
-    await unlink(this.lockPath).catch(() => undefined);
+    // Only our own lock: never one another run has taken since.
+    if ((await ownerOf(this.lockPath)) === process.pid) await unlink(this.lockPath).catch(() => undefined);
   }
 }
