@@ -59,6 +59,20 @@ export class OutputError extends Eb50Error {
   }
 }
 
+/**
+ * Runs `work`, which writes `what`; a failure that is not already typed
+ * (ENOSPC, EACCES, ENOENT, …) becomes an OutputError, exit 4 (SPEC §9).
+ */
+export async function writing<T>(what: string, work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (err) {
+    if (err instanceof Eb50Error) throw err;
+    const e = err as NodeJS.ErrnoException;
+    throw new OutputError(`cannot write ${what}: ${e.code ?? e.message}`);
+  }
+}
+
 /** Exit code for any thrown value: typed errors map by code, anything else
  *  is an internal error (1). */
 export function exitCodeOf(err: unknown): number {

@@ -11,7 +11,13 @@ export interface MailResult {
 
 export async function sendSummaryMail(smtpUrl: string, to: string, text: string): Promise<MailResult> {
   try {
-    const transport = nodemailer.createTransport(smtpUrl, { connectionTimeout: 10_000 } as never);
+    // nodemailer waits up to 10 minutes on a silent server by default; a
+    // stalled mail server must not hold a nightly run that long.
+    const transport = nodemailer.createTransport(smtpUrl, {
+      connectionTimeout: 10_000,
+      greetingTimeout: 10_000,
+      socketTimeout: 30_000,
+    } as never);
     await transport.sendMail({
       from: 'EB50 <eb50@localhost>',
       to,

@@ -70,10 +70,13 @@ export function localTimestamp(d = new Date()): string {
   return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}T${p(d.getHours())}:${p(d.getMinutes())}:${p(d.getSeconds())}`;
 }
 
+/** A calendar date and a wall-clock time. Checked as UTC fields, so the
+ *  machine's time zone cannot reject a valid text (a local time in the hour
+ *  a DST change skips is still a valid run date: it is only written out). */
 function validRunDate(value: string): string {
   const m = RUN_DATE.exec(value);
-  const d = m && new Date(Number(m[1]), Number(m[2]) - 1, Number(m[3]), Number(m[4]), Number(m[5]), Number(m[6]));
-  if (!m || !d || localTimestamp(d) !== value) {
+  const d = m && new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]), Number(m[4]), Number(m[5]), Number(m[6])));
+  if (!m || !d || d.toISOString().slice(0, 19) !== value) {
     throw new UsageError(`--run-date must be a local time like 2015-02-23T10:41:50, got '${value}'`);
   }
   return value;
@@ -105,6 +108,9 @@ export function parseCommand(argv: string[]): Command {
       },
     });
   } catch (err) {
+    // parseArgs reads `--max-new-share -1` as a flag followed by an option.
+    const negative = argv.findIndex((a, i) => a === '--max-new-share' && /^-\d/.test(argv[i + 1] ?? ''));
+    if (negative >= 0) throw new UsageError(`--max-new-share must be a percentage 0–100, got '${argv[negative + 1]}'`);
     throw new UsageError((err as Error).message);
   }
   const { values, positionals } = parsed;
@@ -120,7 +126,7 @@ export function parseCommand(argv: string[]): Command {
     return { command: 'sort', options: { input: values.input, output: values.output, table, encoding, debug } };
   }
   if (command !== 'run') {
-    throw new UsageError(command ? `unknown command '${command}' (try eb50 --help)` : 'no command given (try eb50 --help)');
+    throw new UsageError(command ? `unknown command '${command}'` : 'no command given');
   }
 
   // Ladok style parameters: UPPDATERA=J|N, INLEDANDETECKEN=X.

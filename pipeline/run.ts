@@ -5,12 +5,12 @@
  */
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { lstat, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { CatalogBuilder } from './catalog.js';
-import { Eb50Error } from './errors.js';
+import { Eb50Error, writing } from './errors.js';
 import { ktillhstCopies } from './ktillhst-copies.js';
 import { mergeChains } from './merge-chains.js';
 import { OutcomeSink } from './outcome-sink.js';
@@ -60,12 +60,15 @@ async function sha256(path: string): Promise<string> {
   return hash.digest('hex');
 }
 
-/** SPEC §9: a MAINTENANCE file in the input directory stops the run (exit 75). */
+/** SPEC §9: a MAINTENANCE file in the input directory stops the run (exit
+ *  75) and its text is shown. Its presence decides: one that cannot be read
+ *  (or is a directory) stops the run too. */
 async function checkMaintenance(input: string): Promise<void> {
-  const text = await readFile(join(input, 'MAINTENANCE'), 'utf8').catch(() => undefined);
-  if (text !== undefined) {
-    throw new Eb50Error('MAINTENANCE', text.trim() || `maintenance: ${join(input, 'MAINTENANCE')} exists; try again later`);
-  }
+  const path = join(input, 'MAINTENANCE');
+  const exists = await lstat(path).then(() => true, () => false);
+  if (!exists) return;
+  const text = await readFile(path, 'utf8').catch(() => '');
+  throw new Eb50Error('MAINTENANCE', text.trim() || `maintenance: ${path} exists; try again later`);
 }
 
 async function* flowEvents(events: AsyncIterable<JoinEvent>): AsyncGenerator<FlowEvent> {
@@ -112,14 +115,14 @@ async function runInto(
   const state = new RunState();
 
   const deltaDirName = opts.mode === 'update' ? 'delta' : 'preview';
-  await mkdir(out.path(deltaDirName));
+  await writing(out.path(deltaDirName), () => mkdir(out.path(deltaDirName)));
   const deltaPath = (table: string) => join(deltaDirName, `${table}.${opts.format}`);
   const writer = (table: 'KTILL2' | 'KTFORT2' | 'FFGKURS', columns = tableColumns(table)): TableWriter =>
     createTableWriter(out.path(deltaPath(table)), opts.format, columns, { encoding: opts.encoding, table });
   const deltas = { KTILL2: writer('KTILL2'), KTFORT2: writer('KTFORT2'), FFGKURS: writer('FFGKURS') };
 
   const sortTmp = out.path('.sort');
-  await mkdir(sortTmp);
+  await writing(sortTmp, () => mkdir(sortTmp));
   // Each of the 16 sections holds this many entries before it spills a
   // sorted run to disk (SPEC §10: report sections larger than memory).
   const report = new ResultList({
@@ -208,8 +211,8 @@ async function runInto(
 
   await report.write(out.path('resultatlista.txt'), { topWarnings });
   const summaryText = report.summaryText(topWarnings);
-  await writeFile(out.path('sammanfattning.txt'), summaryText);
-  await writeFile(out.path('summary.json'), summaryJson(summary));
+  await writing('sammanfattning.txt', () => writeFile(out.path('sammanfattning.txt'), summaryText));
+  await writing('summary.json', () => writeFile(out.path('summary.json'), summaryJson(summary)));
 
   // A locked update run publishes only the result list and summary that
   // explain it; the previous delta/ stays as it was.

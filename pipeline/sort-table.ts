@@ -7,7 +7,7 @@
 import { mkdtemp, rename, rm } from 'node:fs/promises';
 import { dirname, extname, join } from 'node:path';
 import { ExternalSorter } from './external-sort.js';
-import { UsageError } from './errors.js';
+import { UsageError, writing } from './errors.js';
 import type { SortOptions } from './options.js';
 import { openTableFile, type InputFormat } from './read-table.js';
 import { sortSpec } from './sort-check.js';
@@ -25,16 +25,16 @@ export async function sortTable(opts: SortOptions): Promise<{ rows: number }> {
 
   const reader = await openTableFile(opts.input, opts.table, inFormat, { encoding: opts.encoding });
   const { compare } = sortSpec(opts.table);
-  const tmp = await mkdtemp(join(dirname(opts.output), '.eb50-sort-'));
+  const tmp = await writing(opts.output, () => mkdtemp(join(dirname(opts.output), '.eb50-sort-')));
   try {
     const sorter = new ExternalSorter<Row>({ compare, tmpDir: tmp });
-    for await (const { row } of reader.rows()) await sorter.add(row);
+    for await (const { row } of reader.rows()) await writing(`sorted runs in ${tmp}`, () => sorter.add(row));
     // Written beside the target and renamed: a failed sort leaves no half file.
     const partial = join(tmp, 'sorted');
     const writer = createTableWriter(partial, outFormat, reader.columns(), { encoding: opts.encoding, table: opts.table });
     for await (const row of sorter.sorted()) await writer.write(row);
     await writer.close();
-    await rename(partial, opts.output);
+    await writing(opts.output, () => rename(partial, opts.output));
     return { rows: writer.rows };
   } finally {
     await rm(tmp, { recursive: true, force: true });

@@ -28,7 +28,10 @@ export function trippedLocks(f: LockFigures): string[] {
   }
   // Share of chains with continuation terms that get a new offering
   // (created + reused); strictly greater than the limit trips (SPEC §11).
-  if (f.withContinuation > 0 && f.newOfferings * 100 > f.maxNewShare * f.withContinuation) {
+  // Compared in integers (the limit in millionths of a percent): in binary
+  // floating point 18.4 × 375 < 6900, which would trip at exactly 18.4 %.
+  const limit = BigInt(Math.round(f.maxNewShare * 1e6));
+  if (f.withContinuation > 0 && BigInt(f.newOfferings) * 100_000_000n > limit * BigInt(f.withContinuation)) {
     const share = ((f.newOfferings * 100) / f.withContinuation).toFixed(1);
     locks.push(
       `Spärr: ${f.newOfferings} av ${f.withContinuation} kedjor med fortsättningsterminer (${share} %) skulle få ett nytt kurstillfälle, mer än tillåtna ${f.maxNewShare} %.`,

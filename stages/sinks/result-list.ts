@@ -36,6 +36,7 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { tableColumns } from '../../pipeline/columns.js';
 import { parseIntStrict } from '../../pipeline/compare.js';
+import { writing } from '../../pipeline/errors.js';
 import { ExternalSorter } from '../../pipeline/external-sort.js';
 import type { Chain, ChainErrorCode, FoRow, Row, WarningCode } from '../../pipeline/types.js';
 import { foInTermordnOrder } from '../fo-order.js';
@@ -205,7 +206,9 @@ export class ResultList {
     if (this.written) throw new Error('ResultList: write() called twice');
     this.written = true;
     try {
-      await pipeline(Readable.from(chunked(this.lines(opts.topWarnings))), createWriteStream(file, { encoding: 'utf8' }));
+      await writing(file, () =>
+        pipeline(Readable.from(chunked(this.lines(opts.topWarnings))), createWriteStream(file, { encoding: 'utf8' })),
+      );
     } finally {
       await this.cleanup();
     }
@@ -256,7 +259,8 @@ export class ResultList {
       this.sorters.set(n, sorter);
     }
     this.n[COUNT_KEYS[n - 1]]++;
-    await sorter.add({ k, l });
+    // A spill to the temp directory can fail (disk full): an output error.
+    await writing('the result list (sorted runs)', () => sorter.add({ k, l }));
   }
 }
 

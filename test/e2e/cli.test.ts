@@ -77,6 +77,22 @@ t.test('maintenance: a MAINTENANCE file stops the run with exit 75 and its text'
   t.rejects(readdir(out), 'nothing was created');
 });
 
+t.test('maintenance: a MAINTENANCE entry that cannot be read still stops the run', async (t) => {
+  const dir = t.testdir();
+  const input = await copySample(dir);
+  await mkdir(join(input, 'MAINTENANCE'));
+  const r = runEb50(input, join(dir, 'out'));
+  t.equal(r.code, 75);
+  t.match(r.stderr, /maintenance: .*MAINTENANCE exists; try again later/);
+});
+
+t.test('eb50 sort into a directory that does not exist is an output error (exit 4)', async (t) => {
+  const r = eb50(['sort', '--table', 'FORTKURS', '--input', join(SAMPLE, 'FORTKURS.csv'), '--output', join(t.testdir(), 'missing', 'x.csv')]);
+  t.equal(r.code, 4);
+  t.match(r.stderr, /cannot write .*x\.csv: ENOENT/);
+  t.notMatch(r.stderr, /\n\s+at /, 'no stack trace');
+});
+
 t.test('a second run on an output directory another live run holds exits 75', async (t) => {
   const out = t.testdir({ '.eb50.lock': `${process.pid}\n` });
   const r = runEb50(SAMPLE, out);
@@ -214,7 +230,14 @@ t.test('--mail-to sends sammanfattning.txt by SMTP', async (t) => {
   t.equal(code, 0);
   const message = await smtp.received;
   t.match(message, /registrator@example\.org/);
-  t.match(message, /EB50/);
+  // The body is quoted-printable (it holds å, ä, ö): undo that to read it.
+  const body = Buffer.from(
+    message.replace(/=\r\n/g, '').replace(/=([0-9A-F]{2})/g, (_, hex: string) => String.fromCharCode(parseInt(hex, 16))),
+    'latin1',
+  ).toString('utf8');
+  t.match(body, 'Content-Transfer-Encoding: quoted-printable');
+  t.match(body, '(16) Antal FORTKURS/INREGFO-poster som saknar FFGKURS-post: 3.', 'the body is sammanfattning.txt');
+  t.match(body, 'Varning! INLEDANDETECKEN Q används redan');
 });
 
 t.test('a failed mail is reported and does not fail the run', async (t) => {

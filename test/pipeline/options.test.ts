@@ -28,6 +28,14 @@ t.test('Ladok style UPPDATERA=J INLEDANDETECKEN=å', async (t) => {
   t.equal(runOptions(['run', 'UPPDATERA=N', 'INLEDANDETECKEN=Q', '--input', 'i', '--output', 'o']).mode, 'inspect');
 });
 
+t.test('--run-date is checked as a calendar date, whatever the time zone', async (t) => {
+  t.equal(runOptions([...base, '--leading-char', 'Q', '--run-date', '2015-03-29T02:30:00']).runDate, '2015-03-29T02:30:00',
+    'the hour a DST change skips in Europe is a valid text');
+  t.equal(runOptions([...base, '--leading-char', 'Q', '--run-date', '2016-02-29T23:59:59']).runDate, '2016-02-29T23:59:59');
+  t.throws(() => parseCommand([...base, '--leading-char', 'Q', '--run-date', '2015-02-29T10:00:00']), /--run-date/);
+  t.throws(() => parseCommand([...base, '--leading-char', 'Q', '--run-date', '2015-02-23T24:00:00']), /--run-date/);
+});
+
 t.test('--run-date defaults to now, local time', async (t) => {
   t.match(runOptions([...base, '--leading-char', 'Q']).runDate, /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}$/);
   t.equal(localTimestamp(new Date(2015, 1, 23, 10, 41, 50)), '2015-02-23T10:41:50');
@@ -46,7 +54,8 @@ const usageErrors: Array<[string, string[], RegExp]> = [
   ['bad encoding', [...base, '--leading-char', 'Q', '--encoding', 'cp1252'], /--encoding/],
   ['bad run date', [...base, '--leading-char', 'Q', '--run-date', '2015-02-30T10:41:50'], /--run-date/],
   ['share above 100', [...base, '--leading-char', 'Q', '--max-new-share', '101'], /--max-new-share/],
-  ['negative share', [...base, '--leading-char', 'Q', '--max-new-share', '-1'], /max-new-share/],
+  ['negative share', [...base, '--leading-char', 'Q', '--max-new-share', '-1'], /--max-new-share must be a percentage 0–100, got '-1'/],
+  ['share not a number', [...base, '--leading-char', 'Q', '--max-new-share', 'ten'], /--max-new-share must be a percentage 0–100, got 'ten'/],
   ['UPPDATERA=X', [...base, 'UPPDATERA=X', '--leading-char', 'Q'], /UPPDATERA/],
   ['UPPDATERA contradicts --mode', [...base, 'UPPDATERA=J', '--mode', 'inspect', '--leading-char', 'Q'], /contradicts/],
   ['unknown flag', [...base, '--leading-char', 'Q', '--frob'], /frob/],

@@ -25,4 +25,7 @@ t.test('new-offering share: strictly greater than the limit trips', async (t) =>
   t.match(locks[0], /3 av 10 .*30\.0 %.*20 %/);
   t.same(trippedLocks({ rows: full, withContinuation: 10, newOfferings: 10, maxNewShare: 100 }), [], '--max-new-share 100');
   t.equal(trippedLocks({ rows: full, withContinuation: 10, newOfferings: 1, maxNewShare: 0 }).length, 1, '0 % allows none');
+  t.same(trippedLocks({ rows: full, withContinuation: 375, newOfferings: 69, maxNewShare: 18.4 }), [],
+    'exactly 18.4 % (69 of 375) does not trip, although 18.4 × 375 < 6900 in floating point');
+  t.equal(trippedLocks({ rows: full, withContinuation: 375, newOfferings: 70, maxNewShare: 18.4 }).length, 1);
 });
