@@ -19,6 +19,7 @@ import { comparePnrKurs, parseIntStrict } from '../../pipeline/compare.js';
 import { tableColumns } from '../../pipeline/columns.js';
 import { TABLES, type Row, type TableName } from '../../pipeline/types.js';
 import { formatCsvLine } from '../../pipeline/write-table.js';
+import { mulberry32 } from '../../bench/generate.js';
 
 export interface RandomExportOptions {
   /** Output directory (created); files are `<TABLE>.csv`. */
@@ -36,17 +37,6 @@ export interface RandomExportOptions {
 
 type Rand = () => number;
 
-/** mulberry32, seeded. */
-function prng(seed: number): Rand {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const termCode = (i: number): string => `${Math.floor(i / 2)}${(i % 2) + 1}`;
 const termIdx = (code: string): number => Number(code.slice(0, 4)) * 2 + Number(code.slice(4)) - 1;
@@ -68,7 +58,7 @@ interface Offering {
 }
 
 export async function randomExport(opts: RandomExportOptions): Promise<Record<TableName, number>> {
-  const rand = prng(opts.seed);
+  const rand: Rand = mulberry32(opts.seed);
   const lead = (opts.leadingChar ?? 'Q').toUpperCase();
   const int = (n: number): number => Math.floor(rand() * n);
   const pick = <T>(xs: readonly T[]): T => xs[int(xs.length)];
