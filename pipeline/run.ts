@@ -16,7 +16,7 @@ import { mergeChains } from './merge-chains.js';
 import { OutcomeSink } from './outcome-sink.js';
 import { OutputDir } from './output-dir.js';
 import type { RunOptions } from './options.js';
-import { findTableFile, openTable, type TableReader } from './read-table.js';
+import { findTableFile, openTableFile, type TableFile, type TableReader } from './read-table.js';
 import { checkSorted, sortSpec } from './sort-check.js';
 import { stepTransform, type FlowEvent } from './stage-transform.js';
 import { tableColumns } from './columns.js';
@@ -80,14 +80,14 @@ async function* flowEvents(events: AsyncIterable<JoinEvent>): AsyncGenerator<Flo
 export async function run(opts: RunOptions): Promise<RunResult> {
   await checkMaintenance(opts.input);
   // Every required input must be there before anything else happens.
-  const files = new Map<TableName, Awaited<ReturnType<typeof findTableFile>>>();
+  const files = new Map<TableName, TableFile>();
   for (const table of TABLES) files.set(table, await findTableFile(opts.input, table));
   const hashes = Promise.all(TABLES.map(async (t) => [t, await sha256(files.get(t)!.path)] as const));
   hashes.catch(() => undefined); // read errors surface through the readers
 
   const out = await OutputDir.open(opts.output);
   try {
-    return await runInto(out, opts, hashes);
+    return await runInto(out, opts, files, hashes);
   } finally {
     await out.close();
   }
@@ -96,11 +96,16 @@ export async function run(opts: RunOptions): Promise<RunResult> {
 async function runInto(
   out: OutputDir,
   opts: RunOptions,
+  files: ReadonlyMap<TableName, TableFile>,
   hashes: Promise<ReadonlyArray<readonly [TableName, string]>>,
 ): Promise<RunResult> {
   const readerOptions = { encoding: opts.encoding };
   const rows: Record<string, number> = {};
-  const open = (table: TableName): Promise<TableReader> => openTable(opts.input, table, readerOptions);
+  // The files found up front: no second directory look-up per table.
+  const open = (table: TableName): Promise<TableReader> => {
+    const file = files.get(table)!;
+    return openTableFile(file.path, table, file.format, readerOptions);
+  };
 
   // Catalog tables are indexed in memory (SPEC §10 allows it).
   const catalogBuilder = new CatalogBuilder();
