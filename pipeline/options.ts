@@ -9,6 +9,7 @@ import { UsageError } from './errors.js';
 export type Mode = 'inspect' | 'update';
 export type OutputFormat = 'csv' | 'ndjson' | 'avro';
 export type Encoding = 'utf8' | 'latin1';
+export type LogFormat = 'text' | 'json';
 
 export interface RunOptions {
   input: string;
@@ -23,15 +24,37 @@ export interface RunOptions {
   withoutLocks: boolean;
   /** Percentage 0–100 (SPEC §11 "Lock figures"). */
   maxNewShare: number;
+  /** Shrink lock: the largest drop in an input's row count, in percent,
+   *  since the previous successful run into the same --output. */
+  maxShrink: number;
+  /** Print summary.json on stdout instead of sammanfattning.txt. */
+  json: boolean;
+  logFormat: LogFormat;
+  /** Only errors and warnings on stderr, nothing on stdout (but --json). */
+  quiet: boolean;
   mailTo?: string;
   smtp?: string;
   debug: boolean;
 }
 
 export interface SortOptions {
+  /** Directory holding the exports to sort. */
   input: string;
+  /** Directory the sorted exports are written to (may be --input). */
   output: string;
-  table: 'FFGKURS' | 'FORTKURS' | 'INREGFO';
+  /** Only this table; default every one of the three found in --input. */
+  table?: 'FFGKURS' | 'FORTKURS' | 'INREGFO';
+  encoding: Encoding;
+  debug: boolean;
+}
+
+export interface ApplyOptions {
+  /** The export the delta was made from. */
+  input: string;
+  /** The delta/ directory of an update run. */
+  delta: string;
+  /** Where the updated export is written (not --input, not --delta). */
+  output: string;
   encoding: Encoding;
   debug: boolean;
 }
@@ -39,6 +62,7 @@ export interface SortOptions {
 export type Command =
   | { command: 'run'; options: RunOptions }
   | { command: 'sort'; options: SortOptions }
+  | { command: 'apply'; options: ApplyOptions }
   | { command: 'help' }
   | { command: 'version' };
 
@@ -46,9 +70,11 @@ export const USAGE = `Usage:
   eb50 run --input DIR --output DIR --leading-char Q [--mode inspect|update]
            [--run-date 2015-02-23T10:41:50] [--format csv|ndjson|avro]
            [--encoding utf8|latin1] [--without-locks] [--max-new-share PERCENT]
-           [--mail-to ADDR --smtp URL] [--debug]
+           [--max-shrink PERCENT] [--mail-to ADDR --smtp URL] [--json]
+           [--log-format text|json] [--quiet] [--debug]
   eb50 run UPPDATERA=J|N INLEDANDETECKEN=Q --input DIR --output DIR
-  eb50 sort --table FFGKURS|FORTKURS|INREGFO --input FILE --output FILE [--encoding utf8|latin1]
+  eb50 sort --input DIR --output DIR [--table FFGKURS|FORTKURS|INREGFO] [--encoding utf8|latin1]
+  eb50 apply --input DIR --delta DIR --output DIR [--encoding utf8|latin1]
   eb50 --help | --version
 
 Creates the course offerings (KTILL2/KTFORT2) that continuation registrations
@@ -82,6 +108,14 @@ function validRunDate(value: string): string {
   return value;
 }
 
+function percentage(name: string, text: string): number {
+  const value = Number(text);
+  if (!/^\d+(\.\d+)?$/.test(text) || value > 100) {
+    throw new UsageError(`--${name} must be a percentage 0–100, got '${text}'`);
+  }
+  return value;
+}
+
 export function parseCommand(argv: string[]): Command {
   let parsed;
   try {
@@ -99,9 +133,14 @@ export function parseCommand(argv: string[]): Command {
         encoding: { type: 'string' },
         'without-locks': { type: 'boolean' },
         'max-new-share': { type: 'string' },
+        'max-shrink': { type: 'string' },
+        json: { type: 'boolean' },
+        'log-format': { type: 'string' },
+        quiet: { type: 'boolean', short: 'q' },
         'mail-to': { type: 'string' },
         smtp: { type: 'string' },
         table: { type: 'string' },
+        delta: { type: 'string' },
         debug: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
         version: { type: 'boolean', short: 'V' },
@@ -109,8 +148,8 @@ export function parseCommand(argv: string[]): Command {
     });
   } catch (err) {
     // parseArgs reads `--max-new-share -1` as a flag followed by an option.
-    const negative = argv.findIndex((a, i) => a === '--max-new-share' && /^-\d/.test(argv[i + 1] ?? ''));
-    if (negative >= 0) throw new UsageError(`--max-new-share must be a percentage 0–100, got '${argv[negative + 1]}'`);
+    const negative = argv.findIndex((a, i) => /^--max-(new-share|shrink)$/.test(a) && /^-\d/.test(argv[i + 1] ?? ''));
+    if (negative >= 0) throw new UsageError(`${argv[negative]} must be a percentage 0–100, got '${argv[negative + 1]}'`);
     throw new UsageError((err as Error).message);
   }
   const { values, positionals } = parsed;
@@ -121,9 +160,14 @@ export function parseCommand(argv: string[]): Command {
   const debug = values.debug ?? false;
   if (command === 'sort') {
     if (rest.length) throw new UsageError(`unexpected argument '${rest[0]}'`);
-    if (!values.input || !values.output) throw new UsageError('eb50 sort needs --input FILE and --output FILE');
-    const table = oneOf('table', values.table ?? '', ['FFGKURS', 'FORTKURS', 'INREGFO'] as const);
+    if (!values.input || !values.output) throw new UsageError('eb50 sort needs --input DIR and --output DIR');
+    const table = values.table === undefined ? undefined : oneOf('table', values.table, ['FFGKURS', 'FORTKURS', 'INREGFO'] as const);
     return { command: 'sort', options: { input: values.input, output: values.output, table, encoding, debug } };
+  }
+  if (command === 'apply') {
+    if (rest.length) throw new UsageError(`unexpected argument '${rest[0]}'`);
+    if (!values.input || !values.delta || !values.output) throw new UsageError('eb50 apply needs --input DIR, --delta DIR and --output DIR');
+    return { command: 'apply', options: { input: values.input, delta: values.delta, output: values.output, encoding, debug } };
   }
   if (command !== 'run') {
     throw new UsageError(command ? `unknown command '${command}'` : 'no command given');
@@ -156,11 +200,8 @@ export function parseCommand(argv: string[]): Command {
   if (!LEADING_CHAR.test(leadingChar)) {
     throw new UsageError(`--leading-char must be one letter A–Z, Å, Ä or Ö, got '${leading}'`);
   }
-  const shareText = values['max-new-share'] ?? '20';
-  const maxNewShare = Number(shareText);
-  if (!/^\d+(\.\d+)?$/.test(shareText) || maxNewShare > 100) {
-    throw new UsageError(`--max-new-share must be a percentage 0–100, got '${shareText}'`);
-  }
+  const maxNewShare = percentage('max-new-share', values['max-new-share'] ?? '20');
+  const maxShrink = percentage('max-shrink', values['max-shrink'] ?? '10');
   if (values['mail-to'] && !values.smtp) throw new UsageError('--mail-to needs --smtp smtp://host:port');
   if (values.smtp && !/^smtps?:\/\/[^/]+/.test(values.smtp)) {
     throw new UsageError(`--smtp must be a URL like smtp://host:25, got '${values.smtp}'`);
@@ -177,6 +218,10 @@ export function parseCommand(argv: string[]): Command {
       encoding,
       withoutLocks: values['without-locks'] ?? false,
       maxNewShare,
+      maxShrink,
+      json: values.json ?? false,
+      logFormat: oneOf('log-format', values['log-format'] ?? 'text', ['text', 'json'] as const),
+      quiet: values.quiet ?? false,
       mailTo: values['mail-to'],
       smtp: values.smtp,
       debug,

@@ -11,6 +11,7 @@
  */
 import { rmSync, unlinkSync } from 'node:fs';
 import { link, mkdir, readFile, readdir, rename, rm, stat, unlink, writeFile } from 'node:fs/promises';
+import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { Eb50Error, OutputError } from './errors.js';
@@ -32,20 +33,39 @@ function processAlive(pid: number): boolean {
   }
 }
 
-/** The pid a lock file or temp dir name records, if any. */
-function pidIn(text: string): number | undefined {
-  const m = /(\d+)/.exec(text);
-  return m ? Number(m[1]) : undefined;
+/** Who holds a run lock: the lock file's lines pid, host, start time. */
+export interface LockHolder {
+  pid: number;
+  host?: string;
+  started?: string;
+}
+
+function holderIn(text: string): LockHolder | undefined {
+  const [pid, host, started] = text.split('\n');
+  if (!/^\d+$/.test(pid ?? '')) return undefined;
+  return { pid: Number(pid), host: host || undefined, started: started || undefined };
+}
+
+/** A holder on another host cannot be checked, so it counts as alive. */
+function holderAlive(holder: LockHolder): boolean {
+  return (holder.host !== undefined && holder.host !== hostname()) || processAlive(holder.pid);
+}
+
+export function describeHolder(holder: LockHolder): string {
+  const where = holder.host ? ` on ${holder.host}` : '';
+  const since = holder.started ? `, started ${holder.started}` : '';
+  return `pid ${holder.pid}${where}${since}`;
 }
 
 /**
- * Creates `path` holding this pid, only if it does not exist. The pid is
- * written to a private file first and hard-linked into place, so nobody can
- * ever read the lock empty (an empty lock would look like a dead owner's).
+ * Creates `path` holding this pid, host and start time, only if it does not
+ * exist. It is written to a private file first and hard-linked into place,
+ * so nobody can ever read the lock empty (an empty lock would look like a
+ * dead owner's).
  */
 async function createWithPid(path: string): Promise<boolean> {
   const draft = `${path}.${process.pid}.${randomBytes(4).toString('hex')}`;
-  await writeFile(draft, `${process.pid}\n`);
+  await writeFile(draft, `${process.pid}\n${hostname()}\n${new Date().toISOString()}\n`);
   try {
     await link(draft, path);
     return true;
@@ -57,31 +77,48 @@ async function createWithPid(path: string): Promise<boolean> {
   }
 }
 
-async function ownerOf(path: string): Promise<number | undefined> {
-  return pidIn(await readFile(path, 'utf8').catch(() => ''));
+async function holderOf(path: string): Promise<LockHolder | undefined> {
+  return holderIn(await readFile(path, 'utf8').catch(() => ''));
 }
 
-async function takeRunLock(dir: string): Promise<string> {
+async function ownerOf(path: string): Promise<number | undefined> {
+  return (await holderOf(path))?.pid;
+}
+
+interface RunLock {
+  path: string;
+  /** The dead run whose lock this run took over, if any. */
+  takenOver?: LockHolder;
+}
+
+async function takeRunLock(dir: string): Promise<RunLock> {
   const path = join(dir, LOCK_FILE);
   const guard = join(dir, TAKEOVER_FILE);
+  let takenOver: LockHolder | undefined;
   try {
     for (let attempt = 0; attempt < 100; attempt++) {
-      if (await createWithPid(path)) return path;
-      const owner = await ownerOf(path);
-      if (owner !== undefined && processAlive(owner)) {
-        throw new Eb50Error('RUN_LOCKED', `another eb50 run (pid ${owner}) is writing ${dir}; try again when it has finished`);
+      if (await createWithPid(path)) return { path, takenOver };
+      const holder = await holderOf(path);
+      if (holder !== undefined && holderAlive(holder)) {
+        throw new Eb50Error(
+          'RUN_LOCKED',
+          `another eb50 run (${describeHolder(holder)}) is writing ${dir}; try again when it has finished`,
+        );
       }
       // A lock left by a dead process is taken over, by one run at a time.
       if (await createWithPid(guard)) {
         try {
           // Only a guard holder removes a stale lock, so it is still the same one.
-          if ((await ownerOf(path)) === owner) await unlink(path).catch(() => undefined);
+          if ((await ownerOf(path)) === holder?.pid) {
+            await unlink(path).catch(() => undefined);
+            takenOver = holder;
+          }
         } finally {
           await unlink(guard).catch(() => undefined);
         }
       } else {
-        const guardOwner = await ownerOf(guard);
-        if (guardOwner !== undefined && !processAlive(guardOwner)) await unlink(guard).catch(() => undefined);
+        const guardOwner = await holderOf(guard);
+        if (guardOwner !== undefined && !holderAlive(guardOwner)) await unlink(guard).catch(() => undefined);
         await new Promise((resolve) => setTimeout(resolve, 10));
       }
     }
@@ -130,6 +167,8 @@ export class OutputDir {
     /** The temporary directory everything is written to first. */
     readonly tmp: string,
     private readonly lockPath: string,
+    /** The dead run whose lock this run took over (the result list says so). */
+    readonly takenOver: LockHolder | undefined,
   ) {
     // Ctrl-C or a TERM from a scheduler: leave no temp dir and no lock.
     this.onSignal = (signal) => {
@@ -157,12 +196,12 @@ export class OutputDir {
     } catch (err) {
       throw outputError(dir, err);
     }
-    const lockPath = await takeRunLock(dir);
+    const { path: lockPath, takenOver } = await takeRunLock(dir);
     try {
       await sweepLeftovers(dir);
       const tmp = join(dir, `${TMP_PREFIX}${process.pid}-${randomBytes(4).toString('hex')}`);
       await mkdir(tmp);
-      return new OutputDir(dir, tmp, lockPath);
+      return new OutputDir(dir, tmp, lockPath, takenOver);
     } catch (err) {
       await unlink(lockPath).catch(() => undefined);
       throw err instanceof Eb50Error ? err : outputError(dir, err);

@@ -167,7 +167,17 @@ export function lockWarning(text: string): string {
 
 /** Top warning of an update run that a safety lock stopped (SPEC §9). */
 export function stoppedByLockWarning(): string {
-  return 'Varning! Uppdateringen har stoppats av en spärr: inga poster har lagts in. Raderna nedan visar vad som skulle ha gjorts.';
+  return 'Varning! Uppdateringen har stoppats av en spärr: inga poster har lagts in. Raderna nedan visar vad som skulle ha gjorts. Kontrollera exporten; är ändringen verklig och bekräftad, kör om med --without-locks (omsynkning utan spärrar) eller med ett högre --max-new-share/--max-shrink.';
+}
+
+/** The run lock of a run that died was taken over (SPEC §9). */
+export function lockTakenOverWarning(holder: string): string {
+  return `Körlåset från en avbruten körning (${holder}) togs över; dess ofullständiga filer har tagits bort.`;
+}
+
+/** The shrink lock could not compare: the previous summary.json is unusable. */
+export function previousSummaryUnreadableWarning(reason: string): string {
+  return `summary.json från förra körningen kunde inte läsas (${reason}); antalet rader jämfördes inte med förra körningen.`;
 }
 
 const RUN_DATE = /^(\d{4}-\d{2}-\d{2})T(\d{2}:\d{2}:\d{2})$/;

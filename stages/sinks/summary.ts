@@ -4,6 +4,7 @@
  * same --run-date are byte-identical.
  */
 import { TABLES } from '../../pipeline/types.js';
+import type { Baseline } from '../safety-locks.js';
 import { COUNT_KEYS, type Counts, type Mode } from './report-text.js';
 
 export interface ChainCounts {
@@ -23,10 +24,22 @@ export interface SummaryInput {
   termsNotCompleted: number;
   /** The tripped safety locks, as the sentences of the result list. */
   locks: readonly string[];
+  /** --without-locks: the locks above were reported, not enforced. */
+  withoutLocks: boolean;
   inputs: Record<string, { rows: number; sha256: string }>;
+  /** What the next run's shrink lock compares with (omitted on a first run
+   *  stopped by a lock: there is nothing to compare with yet). */
+  baseline?: Baseline;
   /** Omitted when undefined (a locked run publishes no deltas). */
-  outputs?: Record<string, { rows: number; path: string }>;
+  outputs?: Record<string, Output>;
   exitCode: number;
+}
+
+/** A delta file as a loader checks it: where, how many rows, which bytes. */
+export interface Output {
+  rows: number;
+  path: string;
+  sha256: string;
 }
 
 /** A type alias, not an interface, so that it is assignable to
@@ -39,8 +52,10 @@ export type Summary = {
   chains: ChainCounts;
   termsNotCompleted: number;
   locks: string[];
+  withoutLocks: boolean;
   inputs: Record<string, { rows: number; sha256: string }>;
-  outputs?: Record<string, { rows: number; path: string }>;
+  baseline?: Baseline;
+  outputs?: Record<string, Output>;
   exitCode: number;
 };
 
@@ -77,7 +92,8 @@ export function buildSummary(input: SummaryInput): Summary {
   if (input.outputs !== undefined) {
     outputs = {};
     for (const t of tableOrder(Object.keys(input.outputs), DELTA_ORDER)) {
-      outputs[t] = { rows: count(`outputs.${t}.rows`, input.outputs[t].rows), path: input.outputs[t].path };
+      const { rows, path, sha256 } = input.outputs[t];
+      outputs[t] = { rows: count(`outputs.${t}.rows`, rows), path, sha256 };
     }
   }
   return {
@@ -88,7 +104,9 @@ export function buildSummary(input: SummaryInput): Summary {
     chains,
     termsNotCompleted: count('termsNotCompleted', input.termsNotCompleted),
     locks: [...input.locks],
+    withoutLocks: input.withoutLocks,
     inputs,
+    ...(input.baseline === undefined ? {} : { baseline: input.baseline }),
     ...(outputs === undefined ? {} : { outputs }),
     exitCode: input.exitCode,
   };

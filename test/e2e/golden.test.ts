@@ -4,6 +4,7 @@
  * and idempotence (apply the deltas, run again: nothing new).
  */
 import t from 'tap';
+import { createHash } from 'node:crypto';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { copySample, ROOT, runEb50, SAMPLE, snapshotDir } from './helpers.js';
@@ -32,7 +33,22 @@ t.test('summary.json counts of a run on the sample (data/README.md)', async (t) 
   t.same(summary.chains, { read: 37, withContinuation: 32, alreadyComplete: 3, reused: 1, created: 13 });
   t.equal(summary.counts.orphans, 3);
   t.equal(summary.counts.duplicateFfgkurs, 2);
-  t.same(Object.keys(summary), ['mode', 'leadingChar', 'runDate', 'counts', 'chains', 'termsNotCompleted', 'locks', 'inputs', 'outputs', 'exitCode']);
+  t.same(Object.keys(summary), ['mode', 'leadingChar', 'runDate', 'counts', 'chains', 'termsNotCompleted', 'locks', 'withoutLocks', 'inputs', 'outputs', 'exitCode']);
+  t.notOk('baseline' in summary, 'an inspection run stopped by a lock hands on no baseline of its own');
+});
+
+t.test('summary.json outputs: each delta file with its rows and the sha256 of its bytes', async (t) => {
+  const out = join(t.testdir(), 'out');
+  t.equal(runEb50(SAMPLE, out, ['UPPDATERA=J', '--max-new-share', '100']).code, 0);
+  const summary = JSON.parse(await readFile(join(out, 'summary.json'), 'utf8'));
+  t.same(Object.keys(summary.outputs), ['KTILL2', 'KTFORT2', 'FFGKURS', 'KTILLHST']);
+  for (const [table, o] of Object.entries(summary.outputs as Record<string, { rows: number; path: string; sha256: string }>)) {
+    const bytes = await readFile(join(out, o.path));
+    t.equal(o.sha256, createHash('sha256').update(bytes).digest('hex'), `${table} sha256`);
+    t.equal(o.rows, bytes.toString('utf8').split('\n').filter(Boolean).length - 1, `${table} rows`);
+  }
+  t.same(summary.baseline.rows, Object.fromEntries(Object.entries(summary.inputs).map(([k, v]) => [k, (v as { rows: number }).rows])),
+    'a run that passed every lock hands on its input row counts as the shrink baseline');
 });
 
 t.test('two runs with the same --run-date are byte-identical', async (t) => {

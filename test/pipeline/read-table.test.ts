@@ -118,7 +118,7 @@ t.test('errors name the file and line, for every format', async (t) => {
   });
   const rows = async (sub: string, encoding: 'utf8' | 'latin1' = 'utf8') => collect((await openTable(join(dir, sub), 'KURS', { encoding })).rows());
   await rejectsInput(t, rows('csv'), { code: 'FIELD_COUNT', file: 'KURS.csv', line: 3, reason: 'expected 2 fields, got 3' });
-  await rejectsInput(t, rows('header'), { code: 'MISSING_COLUMN', file: 'KURS.csv', line: 1, reason: 'the header has no column POANG' });
+  await rejectsInput(t, rows('header'), { code: 'MISSING_COLUMN', file: 'KURS.csv', line: 1, reason: 'EB50 kan inte läsa KURS från exporten: kolumnen POANG saknas i rubrikraden' });
   await rejectsInput(t, rows('ndjson'), { code: 'PARSE', file: 'KURS.ndjson', line: 2, reason: 'JSON syntax error' });
   await rejectsInput(t, rows('json'), { code: 'PARSE', file: 'KURS.json', line: 3, reason: 'JSON syntax error' });
   await rejectsInput(t, rows('enc'), { code: 'ENCODING', file: 'KURS.csv', line: 3, reason: 'invalid UTF-8' });

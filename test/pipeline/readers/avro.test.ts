@@ -142,7 +142,7 @@ t.test('unsupported codec and schema problems', async (t) => {
   const bytes = await encode(FORTKURS, records(2), { codec: 'snappy', codecs: { snappy: (b: Buffer, cb: (e: Error | null, b: Buffer) => void) => cb(null, b) } } as object);
   await rejectsInput(t, read(bytes), { code: 'PARSE', file: 'FORTKURS.avro', line: 1, reason: 'unsupported codec snappy' });
   const noTermin = { ...FORTKURS, fields: FORTKURS.fields.slice(0, 3) };
-  await rejectsInput(t, read(await encode(noTermin, [])), { code: 'MISSING_COLUMN', file: 'FORTKURS.avro', line: 1, reason: 'the Avro schema has no column TERMIN' });
+  await rejectsInput(t, read(await encode(noTermin, [])), { code: 'MISSING_COLUMN', file: 'FORTKURS.avro', line: 1, reason: 'EB50 kan inte läsa FORTKURS från exporten: kolumnen TERMIN saknas i Avro-schemat' });
   await rejectsInput(t, read(await encode({ type: 'string' }, ['x'])), { code: 'PARSE', file: 'FORTKURS.avro', line: 1, reason: 'not a record' });
   const withBool = { ...FORTKURS, fields: [...FORTKURS.fields, { name: 'flag', type: 'boolean' }] };
   await rejectsInput(t, read(await encode(withBool, [{ ...records(1)[0], flag: true }])), { code: 'PARSE', file: 'FORTKURS.avro', line: 1, reason: 'the value of FLAG is a boolean' });

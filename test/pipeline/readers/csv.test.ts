@@ -108,11 +108,11 @@ t.test('CSV round trip through formatCsvLine, any chunking (property)', async (t
 });
 
 t.test('header without a required column', async (t) => {
-  await rejectsInput(t, read('PNR;KURS;TERMIN\nP;K;20121\n'), { code: 'MISSING_COLUMN', file: 'FORTKURS.csv', line: 1, reason: 'the header has no column TERMORDN' });
+  await rejectsInput(t, read('PNR;KURS;TERMIN\nP;K;20121\n'), { code: 'MISSING_COLUMN', file: 'FORTKURS.csv', line: 1, reason: 'EB50 kan inte läsa FORTKURS från exporten: kolumnen TERMORDN saknas i rubrikraden' });
 });
 
 t.test('an empty file has no header', async (t) => {
-  await rejectsInput(t, read(''), { code: 'MISSING_COLUMN', file: 'FORTKURS.csv', line: 1, reason: 'the header has no column PNR' });
+  await rejectsInput(t, read(''), { code: 'MISSING_COLUMN', file: 'FORTKURS.csv', line: 1, reason: 'EB50 kan inte läsa FORTKURS från exporten: kolumnen PNR saknas i rubrikraden' });
 });
 
 t.test('a header only is an empty table', async (t) => {

@@ -73,7 +73,7 @@ t.test('JSON syntax error names the record, whatever the chunking', async (t) =>
 
 t.test('a record error before a syntax error in the same chunk comes first', async (t) => {
   const input = `[${rec(1)},{"PNR":"P2"},{"PNR" "x"}]`;
-  await rejectsInput(t, read(input), { code: 'MISSING_COLUMN', file: 'FORTKURS.json', line: 2, reason: 'the record has no column KURS' });
+  await rejectsInput(t, read(input), { code: 'MISSING_COLUMN', file: 'FORTKURS.json', line: 2, reason: 'EB50 kan inte läsa FORTKURS från exporten: kolumnen KURS saknas i posten' });
 });
 
 t.test('a document cut short', async (t) => {
@@ -98,7 +98,7 @@ t.test('the document must be one array of flat objects', async (t) => {
 t.test('duplicate keys and missing keys', async (t) => {
   await rejectsInput(t, read(`[${rec(1, ',"PNR":"x"')}]`), { code: 'PARSE', file: 'FORTKURS.json', line: 1, reason: 'duplicate key PNR' });
   await rejectsInput(t, read(`[${rec(1, ',"pnr":"x"')}]`), { code: 'PARSE', file: 'FORTKURS.json', line: 1, reason: 'duplicate key PNR' });
-  await rejectsInput(t, read(`[${rec(1)},{"PNR":"P","KURS":"K","TERMORDN":"1"}]`), { code: 'MISSING_COLUMN', file: 'FORTKURS.json', line: 2, reason: 'the record has no column TERMIN' });
+  await rejectsInput(t, read(`[${rec(1)},{"PNR":"P","KURS":"K","TERMORDN":"1"}]`), { code: 'MISSING_COLUMN', file: 'FORTKURS.json', line: 2, reason: 'EB50 kan inte läsa FORTKURS från exporten: kolumnen TERMIN saknas i posten' });
 });
 
 t.test('invalid UTF-8 names the record', async (t) => {

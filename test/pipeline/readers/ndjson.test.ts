@@ -80,7 +80,7 @@ t.test('a line that is not an object', async (t) => {
 
 t.test('a record without a required key', async (t) => {
   await rejectsInput(t, read('{"PNR":"P","KURS":"K","TERMORDN":"1","TERMIN":"20121"}\n{"PNR":"P","KURS":"K","TERMIN":"20121"}\n'), {
-    code: 'MISSING_COLUMN', file: 'FORTKURS.ndjson', line: 2, reason: 'the record has no column TERMORDN',
+    code: 'MISSING_COLUMN', file: 'FORTKURS.ndjson', line: 2, reason: 'EB50 kan inte läsa FORTKURS från exporten: kolumnen TERMORDN saknas i posten',
   });
 });
 
