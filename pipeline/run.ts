@@ -26,6 +26,7 @@ import { RunState } from '../stages/run-state.js';
 import { ruleSteps } from '../stages/steps.js';
 import { trippedLocks } from '../stages/safety-locks.js';
 import { ResultList } from '../stages/sinks/result-list.js';
+import { resultHtml } from '../stages/sinks/result-html.js';
 import { buildSummary, summaryJson, type Summary } from '../stages/sinks/summary.js';
 import {
   codesExhaustedWarning,
@@ -215,6 +216,8 @@ async function runInto(
   });
 
   await report.write(out.path('resultatlista.txt'), { topWarnings });
+  const html = resultHtml(report.view(topWarnings));
+  await writing('resultatlista.html', () => writeFile(out.path('resultatlista.html'), html));
   const summaryText = report.summaryText(topWarnings);
   await writing('sammanfattning.txt', () => writeFile(out.path('sammanfattning.txt'), summaryText));
   await writing('summary.json', () => writeFile(out.path('summary.json'), summaryJson(summary)));
@@ -222,8 +225,8 @@ async function runInto(
   // A locked update run publishes only the result list and summary that
   // explain it; the previous delta/ stays as it was.
   const publish = locked
-    ? ['resultatlista.txt', 'sammanfattning.txt', 'summary.json']
-    : [deltaDirName, 'resultatlista.txt', 'sammanfattning.txt', 'summary.json'];
+    ? ['resultatlista.txt', 'resultatlista.html', 'sammanfattning.txt', 'summary.json']
+    : [deltaDirName, 'resultatlista.txt', 'resultatlista.html', 'sammanfattning.txt', 'summary.json'];
   await out.publish(publish);
   return { exitCode, summary, summaryText };
 }

@@ -19,6 +19,10 @@
  * `sammanfattning.txt` (summaryText) is the same text up to the last summary
  * line.
  *
+ * view() gives the same content as data, for resultatlista.html
+ * (result-html.ts): it keeps the first entries of each section while write()
+ * streams them, and counts the entries per term as they are added.
+ *
  * Sort orders (SPEC §8, §11; UTF-16 code units; ties keep processing order):
  *   1  KTILL2           STARTTER, KURSKOD, KURSOMG
  *   2  KTFORT2          STARTTER, KURSKOD, KURSOMG, TERMORDN as an integer
@@ -48,6 +52,7 @@ import {
   labelled,
   sectionHeading,
   summaryLine,
+  type CountKey,
   type Counts,
   type LineNo,
   type Mode,
@@ -63,7 +68,45 @@ export interface ResultListOptions {
   tmpDir: string;
   /** Entries per section held in memory before a sort run is spilled. */
   maxInMemory?: number;
+  /** Entries per section kept, in sorted order, while write() streams the
+   *  text, for view() (the HTML result list). Default 1000. */
+  keepPerSection?: number;
 }
+
+/** A detail section as view() gives it: heading and the first entries. */
+export interface ResultSectionView {
+  n: LineNo;
+  key: CountKey;
+  heading: string;
+  /** Column names of sections 1–4 (their entries are `;`-joined detail lines). */
+  columns?: string[];
+  /** The first keepPerSection entries in sorted order, each its text lines. */
+  entries: string[][];
+  /** All entries of the section (= its summary count). */
+  total: number;
+}
+
+/** The result list as data, for another rendering (resultatlista.html). */
+export interface ResultListView {
+  header: string[];
+  topWarnings: string[];
+  /** The wording of lines 1–4 and their headings (see nothingWritten()). */
+  wording: Mode;
+  /** The 16 summary lines; `label` is the line without `(n) ` and `: N.`. */
+  summary: { n: LineNo; key: CountKey; line: string; label: string; count: number }[];
+  /** The sections with a non-zero count, in number order. */
+  sections: ResultSectionView[];
+  /** Entries per term (the first sort key: STARTTER of sections 1, 2, 4,
+   *  11–14, TERMIN of 3, 5–10, 15, 16), terms in UTF-16 order. */
+  terms: { term: string; counts: Counts }[];
+  /** Entries whose term came after MAX_TERMS distinct ones, if any. */
+  otherTerms?: Counts;
+}
+
+/** Distinct terms counted per term for view(); a real export has a few
+ *  dozen, the cap only bounds memory for a broken one. */
+export const MAX_TERMS = 200;
+const DEFAULT_KEEP = 1000;
 
 /** A sort key part: strings compare by UTF-16 code units, integers
  *  numerically, and an integer sorts before a string. */
@@ -133,15 +176,25 @@ export class ResultList {
   private written = false;
   /** The wording of lines 1–4 and their headings; see nothingWritten(). */
   private wording: Mode;
+  private readonly keep: number;
+  /** Sections seen by write(): the first `keep` entries of each. */
+  private readonly kept = new Map<LineNo, string[][]>();
+  private readonly perTerm = new Map<string, Counts>();
+  private otherTerms: Counts | undefined;
 
   constructor(opts: ResultListOptions) {
     header(opts); // validates mode and runDate up front
     if (typeof opts.tmpDir !== 'string' || opts.tmpDir === '') {
       throw new TypeError(`tmpDir must be a non-empty string, got ${JSON.stringify(opts.tmpDir)}`);
     }
+    const keep = opts.keepPerSection ?? DEFAULT_KEEP;
+    if (!Number.isInteger(keep) || keep < 0) {
+      throw new RangeError(`keepPerSection must be a non-negative integer, got ${String(opts.keepPerSection)}`);
+    }
     this.opts = { ...opts };
+    this.keep = keep;
     this.wording = opts.mode;
-    this.n = Object.fromEntries(COUNT_KEYS.map((k) => [k, 0])) as Counts;
+    this.n = zeroCounts();
   }
 
   /** Summary-line counts, keyed as summary.json `counts`. */
@@ -214,6 +267,42 @@ export class ResultList {
     }
   }
 
+  /** The result list as data: the summary, and each section's first
+   *  keepPerSection entries as write() saw them. After write() only. */
+  view(topWarnings: readonly string[]): ResultListView {
+    if (!this.written) throw new Error('ResultList: view() before write()');
+    const summary = COUNT_KEYS.map((key, i) => {
+      const n = (i + 1) as LineNo;
+      const count = this.n[key];
+      const line = summaryLine(n, this.wording, count);
+      return { n, key, line, label: line.slice(`(${n}) `.length, line.length - `: ${count}.`.length), count };
+    });
+    const sections: ResultSectionView[] = [];
+    for (const [n, entries] of this.kept) {
+      const columns = this.sectionColumns(n);
+      sections.push({
+        n,
+        key: COUNT_KEYS[n - 1],
+        heading: sectionHeading(n, this.wording),
+        ...(columns === undefined ? {} : { columns: [...columns] }),
+        entries,
+        total: this.n[COUNT_KEYS[n - 1]],
+      });
+    }
+    const terms = [...this.perTerm]
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+      .map(([term, counts]) => ({ term, counts: { ...counts } }));
+    return {
+      header: header(this.opts),
+      topWarnings: [...topWarnings],
+      wording: this.wording,
+      summary,
+      sections,
+      terms,
+      ...(this.otherTerms === undefined ? {} : { otherTerms: { ...this.otherTerms } }),
+    };
+  }
+
   /** Removes the sections' temp files (for a run that fails before write()). */
   async cleanup(): Promise<void> {
     for (const s of this.sorters.values()) await s.cleanup();
@@ -234,12 +323,25 @@ export class ResultList {
       if (sorter === undefined) continue;
       yield '';
       yield sectionHeading(n, this.wording);
-      if (n === 1) yield csvHeader(this.columns.ktill2);
-      if (n === 2) yield csvHeader(this.columns.ktfort2);
-      if (n === 3) yield csvHeader(this.columns.ffgkurs);
-      if (n === 4) yield csvHeader(this.ktillhstColumns ?? []);
-      for await (const entry of sorter.sorted()) yield* entry.l;
+      const columns = this.sectionColumns(n as LineNo);
+      if (columns !== undefined) yield csvHeader(columns);
+      // The same pass keeps the first entries for view(): no second sort.
+      const kept: string[][] = [];
+      this.kept.set(n as LineNo, kept);
+      for await (const entry of sorter.sorted()) {
+        if (kept.length < this.keep) kept.push(entry.l);
+        yield* entry.l;
+      }
     }
+  }
+
+  /** The column header of sections 1–4. */
+  private sectionColumns(n: LineNo): readonly string[] | undefined {
+    if (n === 1) return this.columns.ktill2;
+    if (n === 2) return this.columns.ktfort2;
+    if (n === 3) return this.columns.ffgkurs;
+    if (n === 4) return this.ktillhstColumns ?? [];
+    return undefined;
   }
 
   private chainLines(chain: Chain): string[] {
@@ -251,6 +353,15 @@ export class ResultList {
     return labelled(fo.table, fo.row, this.columns[fo.table]);
   }
 
+  private countTerm(term: string, key: CountKey): void {
+    let counts = this.perTerm.get(term);
+    if (counts === undefined) {
+      if (this.perTerm.size < MAX_TERMS) this.perTerm.set(term, (counts = zeroCounts()));
+      else counts = this.otherTerms ??= zeroCounts();
+    }
+    counts[key]++;
+  }
+
   private async add(n: LineNo, k: KeyPart[], l: string[]): Promise<void> {
     if (this.written) throw new Error('ResultList: entry added after write()');
     let sorter = this.sorters.get(n);
@@ -259,9 +370,14 @@ export class ResultList {
       this.sorters.set(n, sorter);
     }
     this.n[COUNT_KEYS[n - 1]]++;
+    this.countTerm(String(k[0]), COUNT_KEYS[n - 1]);
     // A spill to the temp directory can fail (disk full): an output error.
     await writing('the result list (sorted runs)', () => sorter.add({ k, l }));
   }
+}
+
+function zeroCounts(): Counts {
+  return Object.fromEntries(COUNT_KEYS.map((k) => [k, 0])) as Counts;
 }
 
 /** Joins lines (LF-terminated) into chunks of about WRITE_CHUNK characters. */
