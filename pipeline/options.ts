@@ -108,6 +108,64 @@ function validRunDate(value: string): string {
   return value;
 }
 
+/** What a caller of the API gives: input, output and leadingChar are
+ *  required, the rest defaults as on the command line. */
+export interface RunInput {
+  input: string;
+  output: string;
+  leadingChar: string;
+  mode?: Mode;
+  runDate?: string;
+  format?: OutputFormat;
+  encoding?: Encoding;
+  withoutLocks?: boolean;
+  maxNewShare?: number;
+  maxShrink?: number;
+  mailTo?: string;
+  smtp?: string;
+  json?: boolean;
+  logFormat?: LogFormat;
+  quiet?: boolean;
+  debug?: boolean;
+}
+
+function percentRange(name: string, value: number): number {
+  if (!Number.isFinite(value) || value < 0 || value > 100) {
+    throw new UsageError(`--${name} must be a percentage 0–100, got '${value}'`);
+  }
+  return value;
+}
+
+/** RunInput → checked RunOptions with the command line's defaults. */
+export function runOptions(o: RunInput): RunOptions {
+  const leadingChar = o.leadingChar.toUpperCase();
+  if (!LEADING_CHAR.test(leadingChar)) {
+    throw new UsageError(`--leading-char must be one letter A–Z, Å, Ä or Ö, got '${o.leadingChar}'`);
+  }
+  if (o.mailTo && !o.smtp) throw new UsageError('--mail-to needs --smtp smtp://host:port');
+  if (o.smtp && !/^smtps?:\/\/[^/]+/.test(o.smtp)) {
+    throw new UsageError(`--smtp must be a URL like smtp://host:25, got '${o.smtp}'`);
+  }
+  return {
+    input: o.input,
+    output: o.output,
+    leadingChar,
+    mode: oneOf('mode', o.mode ?? 'inspect', ['inspect', 'update'] as const),
+    runDate: o.runDate === undefined ? localTimestamp() : validRunDate(o.runDate),
+    format: oneOf('format', o.format ?? 'csv', ['csv', 'ndjson', 'avro'] as const),
+    encoding: oneOf('encoding', o.encoding ?? 'utf8', ['utf8', 'latin1'] as const),
+    withoutLocks: o.withoutLocks ?? false,
+    maxNewShare: percentRange('max-new-share', o.maxNewShare ?? 20),
+    maxShrink: percentRange('max-shrink', o.maxShrink ?? 10),
+    mailTo: o.mailTo,
+    smtp: o.smtp,
+    json: o.json ?? false,
+    logFormat: oneOf('log-format', o.logFormat ?? 'text', ['text', 'json'] as const),
+    quiet: o.quiet ?? false,
+    debug: o.debug ?? false,
+  };
+}
+
 function percentage(name: string, text: string): number {
   const value = Number(text);
   if (!/^\d+(\.\d+)?$/.test(text) || value > 100) {
@@ -196,35 +254,25 @@ export function parseCommand(argv: string[]): Command {
   if (!values.input) throw new UsageError('--input DIR is required');
   if (!values.output) throw new UsageError('--output DIR is required');
   if (leading === undefined) throw new UsageError('--leading-char (INLEDANDETECKEN) is required');
-  const leadingChar = leading.toUpperCase();
-  if (!LEADING_CHAR.test(leadingChar)) {
-    throw new UsageError(`--leading-char must be one letter A–Z, Å, Ä or Ö, got '${leading}'`);
-  }
-  const maxNewShare = percentage('max-new-share', values['max-new-share'] ?? '20');
-  const maxShrink = percentage('max-shrink', values['max-shrink'] ?? '10');
-  if (values['mail-to'] && !values.smtp) throw new UsageError('--mail-to needs --smtp smtp://host:port');
-  if (values.smtp && !/^smtps?:\/\/[^/]+/.test(values.smtp)) {
-    throw new UsageError(`--smtp must be a URL like smtp://host:25, got '${values.smtp}'`);
-  }
   return {
     command: 'run',
-    options: {
+    options: runOptions({
       input: values.input,
       output: values.output,
-      leadingChar,
-      mode: mode ?? 'inspect',
-      runDate: values['run-date'] === undefined ? localTimestamp() : validRunDate(values['run-date']),
-      format: oneOf('format', values.format ?? 'csv', ['csv', 'ndjson', 'avro'] as const),
+      leadingChar: leading,
+      mode,
+      runDate: values['run-date'],
+      format: values.format as OutputFormat | undefined,
       encoding,
-      withoutLocks: values['without-locks'] ?? false,
-      maxNewShare,
-      maxShrink,
-      json: values.json ?? false,
-      logFormat: oneOf('log-format', values['log-format'] ?? 'text', ['text', 'json'] as const),
-      quiet: values.quiet ?? false,
+      withoutLocks: values['without-locks'],
+      maxNewShare: percentage('max-new-share', values['max-new-share'] ?? '20'),
+      maxShrink: percentage('max-shrink', values['max-shrink'] ?? '10'),
       mailTo: values['mail-to'],
       smtp: values.smtp,
+      json: values.json,
+      logFormat: values['log-format'] as LogFormat | undefined,
+      quiet: values.quiet,
       debug,
-    },
+    }),
   };
 }

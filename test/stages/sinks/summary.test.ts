@@ -16,13 +16,15 @@ function input(over: Partial<SummaryInput> = {}): SummaryInput {
     chains: { created: 5, reused: 4, alreadyComplete: 3, withContinuation: 2, read: 1 },
     termsNotCompleted: 1,
     locks: ['Spärr: Inga KTILL2-poster finns i exporten.'],
+    withoutLocks: true,
+    baseline: { runDate: '2015-02-22T10:00:00', rows: { FFGKURS: 1 } },
     inputs: {
       KTILL2: { sha256: 'b', rows: 2 },
       FFGKURS: { sha256: 'a', rows: 1 },
     },
     outputs: {
-      KTILLHST: { path: 'preview/KTILLHST.csv', rows: 4 },
-      KTILL2: { path: 'preview/KTILL2.csv', rows: 1 },
+      KTILLHST: { path: 'preview/KTILLHST.csv', rows: 4, sha256: 'h' },
+      KTILL2: { path: 'preview/KTILL2.csv', rows: 1, sha256: 'h' },
     },
     exitCode: 0,
     ...over,
@@ -63,6 +65,7 @@ t.test('summary.json has exactly the keys of SPEC §8 in order, 2-space JSON wit
   "locks": [
     "Spärr: Inga KTILL2-poster finns i exporten."
   ],
+  "withoutLocks": true,
   "inputs": {
     "FFGKURS": {
       "rows": 1,
@@ -73,14 +76,22 @@ t.test('summary.json has exactly the keys of SPEC §8 in order, 2-space JSON wit
       "sha256": "b"
     }
   },
+  "baseline": {
+    "runDate": "2015-02-22T10:00:00",
+    "rows": {
+      "FFGKURS": 1
+    }
+  },
   "outputs": {
     "KTILL2": {
       "rows": 1,
-      "path": "preview/KTILL2.csv"
+      "path": "preview/KTILL2.csv",
+      "sha256": "h"
     },
     "KTILLHST": {
       "rows": 4,
-      "path": "preview/KTILLHST.csv"
+      "path": "preview/KTILLHST.csv",
+      "sha256": "h"
     }
   },
   "exitCode": 0
@@ -91,13 +102,14 @@ t.test('summary.json has exactly the keys of SPEC §8 in order, 2-space JSON wit
 
 t.test('top-level keys are those of the SPEC §8 example', async (t) => {
   t.same(Object.keys(buildSummary(input())), [
-    'mode', 'leadingChar', 'runDate', 'counts', 'chains', 'termsNotCompleted', 'locks', 'inputs', 'outputs', 'exitCode',
+    'mode', 'leadingChar', 'runDate', 'counts', 'chains', 'termsNotCompleted', 'locks', 'withoutLocks', 'inputs', 'baseline', 'outputs', 'exitCode',
   ]);
 });
 
 t.test('outputs is omitted when undefined (a locked run)', async (t) => {
-  const s = buildSummary(input({ outputs: undefined, exitCode: 3 }));
-  t.same(Object.keys(s), ['mode', 'leadingChar', 'runDate', 'counts', 'chains', 'termsNotCompleted', 'locks', 'inputs', 'exitCode']);
+  const s = buildSummary(input({ outputs: undefined, baseline: undefined, exitCode: 3 }));
+  t.same(Object.keys(s), ['mode', 'leadingChar', 'runDate', 'counts', 'chains', 'termsNotCompleted', 'locks', 'withoutLocks', 'inputs', 'exitCode'],
+    'and so is baseline on a locked first run');
   t.notMatch(summaryJson(s), '"outputs"');
   t.equal(s.exitCode, 3);
 });
@@ -124,10 +136,10 @@ t.test('inputs follow the table order, unknown names after, by code units', asyn
         FFGKURS: { rows: 0, sha256: 'a' },
       },
       outputs: {
-        FFGKURS: { rows: 0, path: 'p' },
-        KTFORT2: { rows: 0, path: 'p' },
-        KTILLHST: { rows: 0, path: 'p' },
-        KTILL2: { rows: 0, path: 'p' },
+        FFGKURS: { rows: 0, path: 'p', sha256: 'h' },
+        KTFORT2: { rows: 0, path: 'p', sha256: 'h' },
+        KTILLHST: { rows: 0, path: 'p', sha256: 'h' },
+        KTILL2: { rows: 0, path: 'p', sha256: 'h' },
       },
     }),
   );
@@ -141,7 +153,7 @@ t.test('a count that is missing or not a non-negative integer is rejected, by na
   t.throws(() => buildSummary(input({ chains: { ...input().chains, reused: -1 } })), /chains\.reused .* got -1/);
   t.throws(() => buildSummary(input({ termsNotCompleted: 1.5 })), /termsNotCompleted .* got 1\.5/);
   t.throws(() => buildSummary(input({ inputs: { KURS: { rows: NaN, sha256: '' } } })), /inputs\.KURS\.rows/);
-  t.throws(() => buildSummary(input({ outputs: { KTILL2: { rows: -2, path: '' } } })), /outputs\.KTILL2\.rows/);
+  t.throws(() => buildSummary(input({ outputs: { KTILL2: { rows: -2, path: '', sha256: 'h' } } })), /outputs\.KTILL2\.rows/);
 });
 
 t.test('the summary does not share the caller\'s locks array', async (t) => {
