@@ -8,7 +8,8 @@ export type ErrorCode =
   | 'MISSING_FILE' | 'UNREADABLE' | 'MISSING_COLUMN' | 'PARSE' | 'ENCODING'
   | 'FIELD_COUNT' | 'UNSORTED'                                 // exit 3
   | 'OUTPUT'           // exit 4
-  | 'MAINTENANCE' | 'RUN_LOCKED';  // exit 75
+  | 'MAINTENANCE' | 'RUN_LOCKED'   // exit 75
+  | 'INTERRUPTED';                 // exit 130 (SIGINT) or 143 (SIGTERM)
 
 const EXIT: Record<ErrorCode, number> = {
   USAGE: 2,
@@ -17,6 +18,7 @@ const EXIT: Record<ErrorCode, number> = {
   RUN_LOCKED: 75, // another run holds the output directory: retry later
   OUTPUT: 4,
   MAINTENANCE: 75,
+  INTERRUPTED: 130,
 };
 
 export class Eb50Error extends Error {
@@ -56,6 +58,20 @@ export class OutputError extends Eb50Error {
   constructor(message: string) {
     super('OUTPUT', message);
     this.name = 'OutputError';
+  }
+}
+
+/** SIGINT (Ctrl-C) or SIGTERM (a scheduler's timeout) stopped the run; the
+ *  exit status is the shell's 128 + signal number. */
+export class InterruptedError extends Eb50Error {
+  readonly signal: 'SIGINT' | 'SIGTERM';
+  constructor(signal: 'SIGINT' | 'SIGTERM') {
+    super('INTERRUPTED', `stopped by ${signal}: nothing was published, the previous outputs are untouched`);
+    this.name = 'InterruptedError';
+    this.signal = signal;
+  }
+  override get exitCode(): number {
+    return this.signal === 'SIGINT' ? 130 : 143;
   }
 }
 

@@ -9,12 +9,12 @@
  * cannot clean up; the next run removes temporary directories of dead
  * processes and takes over their lock.
  */
-import { rmSync, unlinkSync } from 'node:fs';
+import { readFileSync, rmSync, unlinkSync } from 'node:fs';
 import { link, mkdir, readFile, readdir, rename, rm, stat, unlink, writeFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { Eb50Error, OutputError } from './errors.js';
+import { Eb50Error, InterruptedError, OutputError } from './errors.js';
 
 const LOCK_FILE = '.eb50.lock';
 /** Held while a stale lock is removed, so two runs that both found the same
@@ -22,6 +22,8 @@ const LOCK_FILE = '.eb50.lock';
 const TAKEOVER_FILE = '.eb50.lock.takeover';
 const TMP_PREFIX = '.eb50-tmp-';
 const OLD_PREFIX = '.eb50-old-';
+/** How long an interrupted run may take to stop its streams and clean up. */
+const ABORT_GRACE_MS = 5_000;
 
 function processAlive(pid: number): boolean {
   try {
@@ -158,8 +160,12 @@ export class OutputDir {
   /** A signal that came while publish() renamed outputs into place: it is
    *  acted on once the renames are done, so summary.json and delta/ never
    *  come from two different runs. */
-  private deferredSignal: NodeJS.Signals | undefined;
+  private deferredSignal: 'SIGINT' | 'SIGTERM' | undefined;
   private publishing = false;
+  private readonly controller = new AbortController();
+  /** Aborted by SIGINT/SIGTERM with an InterruptedError: the run's streams
+   *  stop, and close() removes the temporary directory and the lock. */
+  readonly signal: AbortSignal = this.controller.signal;
 
   private constructor(
     /** The --output directory. */
@@ -172,17 +178,15 @@ export class OutputDir {
   ) {
     // Ctrl-C or a TERM from a scheduler: leave no temp dir and no lock.
     this.onSignal = (signal) => {
+      const which = signal === 'SIGINT' ? 'SIGINT' : 'SIGTERM';
       if (this.publishing) {
-        this.deferredSignal = signal;
+        this.deferredSignal = which;
         return;
       }
-      rmSync(tmp, { recursive: true, force: true });
-      try {
-        unlinkSync(lockPath);
-      } catch {
-        // already gone
-      }
-      process.exit(signal === 'SIGINT' ? 130 : 143);
+      this.controller.abort(new InterruptedError(which));
+      // A step that watches no signal (a long report merge) must not keep
+      // the process alive: after a grace period, clean up and exit here.
+      setTimeout(() => this.exitNow(which), ABORT_GRACE_MS).unref();
     };
     process.once('SIGINT', this.onSignal);
     process.once('SIGTERM', this.onSignal);
@@ -239,8 +243,19 @@ export class OutputDir {
       throw outputError(this.dir, err);
     } finally {
       this.publishing = false;
-      if (this.deferredSignal) this.onSignal(this.deferredSignal);
+      // The outputs are complete; the signal still ends the process.
+      if (this.deferredSignal) this.exitNow(this.deferredSignal);
     }
+  }
+
+  private exitNow(signal: 'SIGINT' | 'SIGTERM'): never {
+    rmSync(this.tmp, { recursive: true, force: true });
+    try {
+      if (holderIn(readFileSync(this.lockPath, 'utf8'))?.pid === process.pid) unlinkSync(this.lockPath);
+    } catch {
+      // already gone
+    }
+    process.exit(new InterruptedError(signal).exitCode);
   }
 
   /** Removes the temporary directory and releases the run lock. */

@@ -20,8 +20,10 @@ for (const signal of ['SIGTERM', 'SIGINT'] as const) {
     const before = await snapshotDir(out);
 
     const child = spawn(process.execPath, [CLI, 'run', '--input', input, '--output', out, '--leading-char', 'Q',
-      '--run-date', RUN_DATE, '--without-locks'], { stdio: 'ignore' });
-    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+      '--run-date', RUN_DATE, '--without-locks'], { stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
     // Wait until the run has made its temporary directory, then stop it.
     for (;;) {
       const names = await readdir(out);
@@ -31,6 +33,9 @@ for (const signal of ['SIGTERM', 'SIGINT'] as const) {
     child.kill(signal);
     const code = await exited;
     t.equal(code, signal === 'SIGINT' ? 130 : 143);
+    t.match(stderr, `eb50: stopped by ${signal}: nothing was published, the previous outputs are untouched`,
+      'the streams were aborted through the AbortSignal and the run said so');
+    t.notMatch(stderr, /\n\s+at /, 'no stack trace');
     t.same((await readdir(out)).filter((n) => n.startsWith('.')), [], 'no temp dir, no lock');
     t.same(await snapshotDir(out), before, 'previous outputs untouched');
   });
