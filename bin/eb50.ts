@@ -23,8 +23,13 @@ async function main(argv: string[]): Promise<number> {
       return 0;
     }
     if (command.command === 'sort') {
-      const { sortTable } = await import('../pipeline/sort-table.js');
-      await sortTable(command.options);
+      const { sortTables } = await import('../pipeline/sort-table.js');
+      for (const f of await sortTables(command.options)) process.stdout.write(`eb50 sort: ${f.table}: ${f.rows} rows sorted into ${f.path}\n`);
+      return 0;
+    }
+    if (command.command === 'apply') {
+      const { applyDelta } = await import('../pipeline/apply.js');
+      for (const f of await applyDelta(command.options)) process.stdout.write(`eb50 apply: ${f.table}: ${f.change === 'copied' ? 'copied' : `${f.deltaRows} rows ${f.change}, ${f.rows} in all`} → ${f.path}\n`);
       return 0;
     }
     const { run } = await import('../pipeline/run.js');

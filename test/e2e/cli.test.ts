@@ -1,7 +1,7 @@
 /**
  * The CLI contract of SPEC §9 through the real binary: safety locks,
  * maintenance, the output-directory lock, exit codes, output formats,
- * encodings, `eb50 sort` and the summary mail.
+ * encodings and the summary mail (`eb50 sort`: sort-run.test.ts).
  */
 import t from 'tap';
 import { createServer } from 'node:net';
@@ -86,13 +86,6 @@ t.test('maintenance: a MAINTENANCE entry that cannot be read still stops the run
   t.match(r.stderr, /maintenance: .*MAINTENANCE exists; try again later/);
 });
 
-t.test('eb50 sort into a directory that does not exist is an output error (exit 4)', async (t) => {
-  const r = eb50(['sort', '--table', 'FORTKURS', '--input', join(SAMPLE, 'FORTKURS.csv'), '--output', join(t.testdir(), 'missing', 'x.csv')]);
-  t.equal(r.code, 4);
-  t.match(r.stderr, /cannot write .*x\.csv: ENOENT/);
-  t.notMatch(r.stderr, /\n\s+at /, 'no stack trace');
-});
-
 t.test('a second run on an output directory another live run holds exits 75', async (t) => {
   const out = t.testdir({ '.eb50.lock': `${process.pid}\n` });
   const r = runEb50(SAMPLE, out);
@@ -160,24 +153,6 @@ t.test('--encoding latin1: ISO-8859-1 exports are read, and deltas written, in l
   const bytes = await readFile(join(out, 'preview', 'FFGKURS.csv'));
   t.ok(bytes.includes(Buffer.from(';EB50;\u00c5\n', 'latin1')), 'Å written as one latin1 byte');
   t.match(await readFile(join(out, 'resultatlista.txt'), 'utf8'), /4510240000;XSL037;.*;EB50;Å;/, 'the result list is UTF-8');
-});
-
-t.test('eb50 sort: a shuffled FFGKURS export, once sorted, gives the golden run', async (t) => {
-  const dir = t.testdir();
-  const input = await copySample(dir);
-  // Rotated, so the duplicate pair (the last two rows) keeps its order: a
-  // stable sort cannot restore an order the shuffle destroyed between equal keys.
-  await editTable(input, 'FFGKURS', ([header, ...rows]) => [header, ...rows.slice(10), ...rows.slice(0, 10)]);
-  t.equal(runEb50(input, join(dir, 'rejected')).code, 3, 'unsorted input is rejected');
-  const sorted = join(dir, 'FFGKURS.sorted.csv');
-  const r = eb50(['sort', '--table', 'FFGKURS', '--input', join(input, 'FFGKURS.csv'), '--output', sorted]);
-  t.equal(r.code, 0, r.stderr);
-  await rm(join(input, 'FFGKURS.csv'));
-  await writeFile(join(input, 'FFGKURS.csv'), await readFile(sorted));
-  t.equal(await readFile(join(input, 'FFGKURS.csv'), 'utf8'), await readFile(join(SAMPLE, 'FFGKURS.csv'), 'utf8'), 'sorted back to the original');
-  const out = join(dir, 'out');
-  t.equal(runEb50(input, out).code, 0);
-  t.same(await snapshotDir(join(out, 'preview')), await snapshotDir(join(GOLDEN, 'inspect', 'preview')));
 });
 
 /** A minimal SMTP server on loopback that accepts one message. */

@@ -1,13 +1,13 @@
 /**
  * End to end on data/sample through the real CLI: the golden outputs of both
  * modes (test/golden/, checked by hand against data/README.md), determinism,
- * and idempotence (apply the deltas, run again: nothing new).
+ * and idempotence (`eb50 apply` the deltas, run again: nothing new).
  */
 import t from 'tap';
 import { createHash } from 'node:crypto';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { copySample, ROOT, runEb50, SAMPLE, snapshotDir } from './helpers.js';
+import { copySample, eb50, ROOT, runEb50, SAMPLE, snapshotDir } from './helpers.js';
 
 const GOLDEN = join(ROOT, 'test', 'golden');
 
@@ -58,34 +58,15 @@ t.test('two runs with the same --run-date are byte-identical', async (t) => {
   t.same(await snapshotDir(join(dir, 'a')), await snapshotDir(join(dir, 'b')));
 });
 
-/** Applies an update run's deltas to a CSV export: new KTILL2, KTFORT2 and
- *  KTILLHST rows are appended, FFGKURS rows replaced by PNR+KURS. The sample's
- *  headers are the delta headers, so rows can be copied as lines. */
-async function applyDeltas(input: string, delta: string): Promise<void> {
-  const lines = async (path: string) => (await readFile(path, 'utf8')).split('\n').filter((l) => l !== '');
-  for (const table of ['KTILL2', 'KTFORT2', 'KTILLHST']) {
-    const [header, ...rows] = await lines(join(delta, `${table}.csv`));
-    const current = await lines(join(input, `${table}.csv`));
-    if (current[0] !== header) throw new Error(`${table}: headers differ`);
-    await writeFile(join(input, `${table}.csv`), [...current, ...rows].join('\n') + '\n');
-  }
-  const updates = new Map<string, string>();
-  for (const row of (await lines(join(delta, 'FFGKURS.csv'))).slice(1)) {
-    const [pnr, kurs] = row.split(';');
-    updates.set(`${pnr};${kurs}`, row);
-  }
-  const ffg = await lines(join(input, 'FFGKURS.csv'));
-  const replaced = ffg.map((row) => updates.get(row.split(';').slice(0, 2).join(';')) ?? row);
-  await writeFile(join(input, 'FFGKURS.csv'), replaced.join('\n') + '\n');
-}
-
 t.test('idempotence: after the deltas are applied, a second run creates nothing', async (t) => {
   const dir = t.testdir();
   const input = await copySample(dir);
   const first = runEb50(input, join(dir, 'out1'), ['--mode', 'update', '--max-new-share', '100']);
   t.equal(first.code, 0, first.stderr);
-  await applyDeltas(input, join(dir, 'out1', 'delta'));
-  const second = runEb50(input, join(dir, 'out2'), ['--mode', 'update']);
+  const next = join(dir, 'next');
+  const applied = eb50(['apply', '--input', input, '--delta', join(dir, 'out1', 'delta'), '--output', next]);
+  t.equal(applied.code, 0, applied.stderr);
+  const second = runEb50(next, join(dir, 'out2'), ['--mode', 'update']);
   t.equal(second.code, 0, second.stderr);
   const s1 = JSON.parse(await readFile(join(dir, 'out1', 'summary.json'), 'utf8'));
   const s2 = JSON.parse(await readFile(join(dir, 'out2', 'summary.json'), 'utf8'));

@@ -61,7 +61,10 @@ const usageErrors: Array<[string, string[], RegExp]> = [
   ['unknown flag', [...base, '--leading-char', 'Q', '--frob'], /frob/],
   ['stray positional', [...base, '--leading-char', 'Q', 'extra'], /unexpected argument/],
   ['mail without smtp', [...base, '--leading-char', 'Q', '--mail-to', 'a@b'], /--smtp/],
-  ['sort without table', ['sort', '--input', 'a', '--output', 'b'], /--table/],
+  ['sort without output', ['sort', '--input', 'a'], /eb50 sort needs --input DIR and --output DIR/],
+  ['sort of a table that is not sorted', ['sort', '--input', 'a', '--output', 'b', '--table', 'KURS'], /--table must be one of FFGKURS, FORTKURS, INREGFO/],
+  ['apply without delta', ['apply', '--input', 'a', '--output', 'b'], /eb50 apply needs --input DIR, --delta DIR and --output DIR/],
+  ['apply with a stray positional', ['apply', '--input', 'a', '--delta', 'd', '--output', 'b', 'x'], /unexpected argument 'x'/],
 ];
 for (const [name, argv, message] of usageErrors) {
   t.test(`usage error: ${name}`, async (t) => {
@@ -73,6 +76,18 @@ for (const [name, argv, message] of usageErrors) {
     }
   });
 }
+
+t.test('sort: --input DIR --output DIR, --table optional', async (t) => {
+  t.same(parseCommand(['sort', '--input', 'in', '--output', 'out']),
+    { command: 'sort', options: { input: 'in', output: 'out', table: undefined, encoding: 'utf8', debug: false } });
+  t.same(parseCommand(['sort', '--input', 'in', '--output', 'in', '--table', 'FORTKURS', '--encoding', 'latin1']),
+    { command: 'sort', options: { input: 'in', output: 'in', table: 'FORTKURS', encoding: 'latin1', debug: false } });
+});
+
+t.test('apply: --input, --delta and --output', async (t) => {
+  t.same(parseCommand(['apply', '--input', 'in', '--delta', 'out/delta', '--output', 'next']),
+    { command: 'apply', options: { input: 'in', delta: 'out/delta', output: 'next', encoding: 'utf8', debug: false } });
+});
 
 t.test('--help and --version', async (t) => {
   t.same(parseCommand(['--help']), { command: 'help' });
