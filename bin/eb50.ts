@@ -2,6 +2,7 @@
 /** argv → options → run() → exit code; nothing else. */
 import { readFileSync } from 'node:fs';
 import { Eb50Error, exitCodeOf } from '../pipeline/errors.js';
+import { createLogger, type EventListener } from '../pipeline/log.js';
 import { parseCommand, USAGE, type Command } from '../pipeline/options.js';
 
 function version(): string {
@@ -12,6 +13,8 @@ function version(): string {
 async function main(argv: string[]): Promise<number> {
   let command: Command;
   let debug = argv.includes('--debug');
+  const jsonLog = argv.some((a, i) => a === '--log-format=json' || (a === '--log-format' && argv[i + 1] === 'json'));
+  let log: EventListener = createLogger(jsonLog ? 'json' : 'text', false, (line) => process.stderr.write(line));
   try {
     command = parseCommand(argv);
     if (command.command === 'help') {
@@ -32,24 +35,29 @@ async function main(argv: string[]): Promise<number> {
       for (const f of await applyDelta(command.options)) process.stdout.write(`eb50 apply: ${f.table}: ${f.change === 'copied' ? 'copied' : `${f.deltaRows} rows ${f.change}, ${f.rows} in all`} → ${f.path}\n`);
       return 0;
     }
+    const opts = command.options;
+    log = createLogger(opts.logFormat, opts.quiet, (line) => process.stderr.write(line));
     const { run } = await import('../pipeline/run.js');
-    const { sendSummaryMail } = await import('../pipeline/mail.js');
-    const result = await run(command.options);
-    process.stdout.write(result.summaryText);
-    if (command.options.mailTo && command.options.smtp) {
-      const sent = await sendSummaryMail(command.options.smtp, command.options.mailTo, result.summaryText);
-      if (!sent.ok) process.stderr.write(`eb50: the summary mail to ${command.options.mailTo} was not sent: ${sent.reason}\n`);
+    const { mailSubject, sendSummaryMail } = await import('../pipeline/mail.js');
+    const { summaryJson } = await import('../stages/sinks/summary.js');
+    const result = await run(opts, { onEvent: log });
+    if (opts.json) process.stdout.write(summaryJson(result.summary));
+    else if (!opts.quiet) process.stdout.write(result.summaryText);
+    if (opts.mailTo && opts.smtp) {
+      const mail = { subject: mailSubject(result.summary), text: result.summaryText, attachment: result.resultListPath };
+      const sent = await sendSummaryMail(opts.smtp, opts.mailTo, mail);
+      if (!sent.ok) log({ event: 'warning', text: `the summary mail to ${opts.mailTo} was not sent: ${sent.reason}` });
     }
     if (result.exitCode !== 0) {
-      process.stderr.write(`eb50: a safety lock stopped the update run; see ${command.options.output}/resultatlista.txt\n`);
+      log({ event: 'error', exitCode: result.exitCode, message: `a safety lock stopped the update run; see ${result.resultListPath}` });
     }
     return result.exitCode;
   } catch (err) {
     const code = exitCodeOf(err);
     if (err instanceof Eb50Error) {
-      process.stderr.write(`eb50: ${err.message}${code === 2 ? ' (see eb50 --help)' : ''}\n`);
+      log({ event: 'error', exitCode: code, message: `${err.message}${code === 2 ? ' (see eb50 --help)' : ''}` });
     } else {
-      process.stderr.write(`eb50: internal error: ${(err as Error)?.message ?? String(err)}\n`);
+      log({ event: 'error', exitCode: code, message: `internal error: ${(err as Error)?.message ?? String(err)}` });
       debug = true;
     }
     if (debug && err instanceof Error && err.stack) process.stderr.write(`${err.stack}\n`);
