@@ -125,6 +125,7 @@ async function sampleVariants(dir: string): Promise<Map<TableName, Record<InputF
 
 /** `lanes` copies of the sample, each with the outputs of a passing update run. */
 export async function prepareFuzz(dir: string, lanes = 1): Promise<FuzzHarness> {
+  await mkdir(dir, { recursive: true });
   const h: FuzzHarness = { dir, variants: await sampleVariants(dir), lanes: [] };
   for (let i = 0; i < lanes; i++) {
     const lane: Lane = { input: join(dir, `input${i}`), output: join(dir, `out${i}`), pristine: new Map() };

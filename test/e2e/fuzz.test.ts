@@ -9,6 +9,7 @@
  * `node dist/bench/fuzz.js --count 10000` runs more on demand.
  */
 import t from 'tap';
+import { join } from 'node:path';
 import { describeCase, fuzzRange, prepareFuzz, type FuzzOutcome, type FuzzResult } from '../../bench/fuzz.js';
 import { caseRand, mutate, OPERATOR_NAMES } from '../../bench/mutate.js';
 import { mulberry32 } from '../../bench/generate.js';
@@ -23,26 +24,39 @@ function tallyOf(outcomes: FuzzOutcome[]): Record<FuzzResult, number> {
   return tally;
 }
 
-t.test(`${CASES} damaged exports in-process: exit 0, or exit 3 naming the file with the outputs untouched`, async (t) => {
-  const h = await prepareFuzz(t.testdir(), 4);
-  const outcomes: FuzzOutcome[] = [];
-  await fuzzRange(h, SEED, 0, CASES, (o) => outcomes.push(o));
-  const failures = outcomes.filter((o) => o.result === 'failure');
-  t.same(failures.map((o) => `${describeCase(o)}: ${o.detail}`), [], 'no failure (repeat one with node dist/bench/fuzz.js --seed S --start I --count 1)');
-  const tally = tallyOf(outcomes);
-  t.equal(outcomes.length, CASES);
-  t.ok(tally.rejected > CASES / 3, `most damage is caught: ${JSON.stringify(tally)}`);
-  t.ok(tally.passed > 0, 'some damage is harmless (a byte flip in a value, CRLF line ends)');
-  const formats = new Set(outcomes.filter((o) => o.result === 'rejected').map((o) => o.format));
-  t.same([...formats].sort(), ['avro', 'csv', 'json', 'ndjson'], 'rejections in every input format');
-});
+// The CLI cases run in child processes beside the in-process ones, so a
+// second core has work while this one runs `run()`.
+t.test(`${CASES} damaged exports in-process and ${CLI_CASES} through the real CLI`, async (t) => {
+  const dir = t.testdir();
+  const [inProcess, cli] = await Promise.all([
+    prepareFuzz(join(dir, 'in-process'), 4).then(async (h) => {
+      const outcomes: FuzzOutcome[] = [];
+      await fuzzRange(h, SEED, 0, CASES, (o) => outcomes.push(o));
+      return outcomes;
+    }),
+    prepareFuzz(join(dir, 'cli'), 2).then(async (h) => {
+      const outcomes: FuzzOutcome[] = [];
+      await fuzzRange(h, SEED + 1, 0, CLI_CASES, (o) => outcomes.push(o), true);
+      return outcomes;
+    }),
+  ]);
 
-t.test(`${CLI_CASES} damaged exports through the real CLI: exit 0 or 3, never a stack trace`, async (t) => {
-  const h = await prepareFuzz(t.testdir(), 2);
-  const outcomes: FuzzOutcome[] = [];
-  await fuzzRange(h, SEED + 1, 0, CLI_CASES, (o) => outcomes.push(o), true);
-  t.same(outcomes.filter((o) => o.result === 'failure').map((o) => `${describeCase(o)}: ${o.detail}`), []);
-  t.ok(tallyOf(outcomes).rejected > 0, JSON.stringify(tallyOf(outcomes)));
+  t.test('in-process: exit 0, or exit 3 naming the file with the outputs untouched, no temp file', async (t) => {
+    const failures = inProcess.filter((o) => o.result === 'failure');
+    t.same(failures.map((o) => `${describeCase(o)}: ${o.detail}`), [], 'no failure (repeat one with node dist/bench/fuzz.js --seed S --start I --count 1)');
+    const tally = tallyOf(inProcess);
+    t.equal(inProcess.length, CASES);
+    t.ok(tally.rejected > CASES / 3, `most damage is caught: ${JSON.stringify(tally)}`);
+    t.ok(tally.passed > 0, 'some damage is harmless (a byte flip in a value, CRLF line ends)');
+    const formats = new Set(inProcess.filter((o) => o.result === 'rejected').map((o) => o.format));
+    t.same([...formats].sort(), ['avro', 'csv', 'json', 'ndjson'], 'rejections in every input format');
+  });
+
+  t.test('through the CLI: exit 0 or 3, never a stack trace', async (t) => {
+    t.same(cli.filter((o) => o.result === 'failure').map((o) => `${describeCase(o)}: ${o.detail}`), []);
+    t.equal(cli.length, CLI_CASES);
+    t.ok(tallyOf(cli).rejected > 0, JSON.stringify(tallyOf(cli)));
+  });
 });
 
 t.test('the mutator: reproducible from seed and case, and every operator changes the bytes', async (t) => {
