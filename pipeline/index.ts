@@ -6,17 +6,20 @@
  */
 import { run as runWith, type RunHooks, type RunResult } from './run.js';
 import { runOptions, type RunInput } from './options.js';
+import { Progress } from './progress.js';
 
 /** One EB50 run, as `eb50 run` does it: the result's exitCode is 0 or 3 (a
  *  safety lock stopped an update run); other failures throw an Eb50Error
  *  whose exit code `exitCodeOf()` gives. */
 export async function run(options: RunInput, hooks: RunHooks = {}): Promise<RunResult> {
-  return runWith(runOptions(options), hooks);
+  // An embedding program owns its terminal: no progress line unless asked.
+  return runWith(runOptions(options), { progress: Progress.silent, ...hooks });
 }
 
 export type { RunHooks, RunResult } from './run.js';
 export type { Encoding, LogFormat, Mode, OutputFormat, RunInput, RunOptions } from './options.js';
 export type { EventListener, RunEvent } from './log.js';
+export { Progress } from './progress.js';
 export type { Summary, Output } from '../stages/sinks/summary.js';
 export { Eb50Error, InputError, OutputError, UsageError, exitCodeOf } from './errors.js';
 export { findTableFile, openTable, openTableFile, type InputFormat, type TableFile, type TableReader } from './read-table.js';
