@@ -4,7 +4,6 @@
  * encodings and the summary mail (`eb50 sort`: sort-run.test.ts).
  */
 import t from 'tap';
-import { createServer } from 'node:net';
 import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { copySample, eb50, editTable, ROOT, runEb50, SAMPLE, snapshotDir } from './helpers.js';
@@ -155,73 +154,3 @@ t.test('--encoding latin1: ISO-8859-1 exports are read, and deltas written, in l
   t.match(await readFile(join(out, 'resultatlista.txt'), 'utf8'), /4510240000;XSL037;.*;EB50;Å;/, 'the result list is UTF-8');
 });
 
-/** A minimal SMTP server on loopback that accepts one message. */
-function fakeSmtp(): Promise<{ port: number; received: Promise<string>; close: () => void }> {
-  return new Promise((resolve) => {
-    let deliver: (text: string) => void = () => undefined;
-    const received = new Promise<string>((r) => (deliver = r));
-    const server = createServer((socket) => {
-      let data = '';
-      let inData = false;
-      socket.write('220 localhost ESMTP test\r\n');
-      socket.on('data', (chunk) => {
-        data += chunk.toString('utf8');
-        let i;
-        while ((i = inData ? data.indexOf('\r\n.\r\n') : data.indexOf('\r\n')) >= 0) {
-          if (inData) {
-            deliver(data.slice(0, i));
-            data = data.slice(i + 5);
-            inData = false;
-            socket.write('250 OK queued\r\n');
-            continue;
-          }
-          const line = data.slice(0, i);
-          data = data.slice(i + 2);
-          const verb = line.slice(0, 4).toUpperCase();
-          if (verb === 'EHLO' || verb === 'HELO') socket.write('250 localhost\r\n');
-          else if (verb === 'DATA') {
-            inData = true;
-            socket.write('354 go ahead\r\n');
-          } else if (verb === 'QUIT') socket.end('221 bye\r\n');
-          else socket.write('250 OK\r\n');
-        }
-      });
-    });
-    server.listen(0, '127.0.0.1', () => {
-      const port = (server.address() as { port: number }).port;
-      resolve({ port, received, close: () => server.close() });
-    });
-  });
-}
-
-t.test('--mail-to sends sammanfattning.txt by SMTP', async (t) => {
-  const smtp = await fakeSmtp();
-  t.teardown(smtp.close);
-  const out = join(t.testdir(), 'out');
-  const { spawn } = await import('node:child_process');
-  const child = spawn(process.execPath, [join(ROOT, 'dist', 'bin', 'eb50.js'), 'run', '--input', SAMPLE, '--output', out,
-    '--leading-char', 'Q', '--run-date', '2015-02-23T10:41:50', '--mail-to', 'registrator@example.org', '--smtp', `smtp://127.0.0.1:${smtp.port}`]);
-  const code = await new Promise<number | null>((r) => child.on('close', r));
-  t.equal(code, 0);
-  const message = await smtp.received;
-  t.match(message, /registrator@example\.org/);
-  // The body is quoted-printable (it holds å, ä, ö): undo that to read it.
-  const body = Buffer.from(
-    message.replace(/=\r\n/g, '').replace(/=([0-9A-F]{2})/g, (_, hex: string) => String.fromCharCode(parseInt(hex, 16))),
-    'latin1',
-  ).toString('utf8');
-  t.match(body, 'Content-Transfer-Encoding: quoted-printable');
-  t.match(body, '(16) Antal FORTKURS/INREGFO-poster som saknar FFGKURS-post: 3.', 'the body is sammanfattning.txt');
-  t.match(body, 'Varning! INLEDANDETECKEN Q används redan');
-});
-
-t.test('a failed mail is reported and does not fail the run', async (t) => {
-  const dir = t.testdir();
-  await mkdir(join(dir, 'x'));
-  const closed = await fakeSmtp();
-  closed.close(); // nothing listens on this port any more
-  const r = runEb50(SAMPLE, join(dir, 'out'), ['--mail-to', 'a@example.org', '--smtp', `smtp://127.0.0.1:${closed.port}`]);
-  t.equal(r.code, 0);
-  t.match(r.stderr, /summary mail to a@example\.org was not sent/);
-  t.ok((await readdir(join(dir, 'out'))).includes('summary.json'));
-});
