@@ -40,50 +40,81 @@ const USED_COLUMNS: Record<CatalogTable, readonly string[]> = {
   TERMIN: ['TERMIN', 'STARTV', 'SLUTV'],
 };
 
-/** An injective composite key: each part is prefixed with its length, so no
- *  value, whatever characters it holds, can make two keys collide. */
+/** An injective composite key: each part is prefixed with its length
+ *  (`len:part:len:part…`), so no value, whatever characters it holds, can
+ *  make two keys collide. Built by `Array.join`, which makes one flat
+ *  string: a `+=` chain makes a rope, slower to hash and compare in every
+ *  Map look-up. */
 export function joinKey(parts: readonly string[]): string {
-  let key = '';
-  for (const part of parts) key += `${part.length}:${part}`;
-  return key;
+  const pieces = new Array<string | number>(parts.length * 2);
+  for (let i = 0; i < parts.length; i++) {
+    pieces[2 * i] = parts[i].length;
+    pieces[2 * i + 1] = parts[i];
+  }
+  return pieces.join(':');
 }
 
 function value(row: Row, column: string): string {
   return row[column] ?? '';
 }
 
-const ffgKeys = new WeakMap<Row, string>();
+/** The seven key values in offering-key order as one joinKey. */
+function offeringKeyOf(
+  kurs = '', startter = '', kurstakt = '', kurstid = '', undform = '', ort = '', kurstyp = '',
+): string {
+  return [
+    kurs.length, kurs, startter.length, startter, kurstakt.length, kurstakt, kurstid.length, kurstid,
+    undform.length, undform, ort.length, ort, kurstyp.length, kurstyp,
+  ].join(':');
+}
 
 /** SPEC §2: offering key of an FFGKURS row (KURS, TERMIN, KURSTAKT, KURSTID,
- *  UNDFORM, ORT, KURSTYP), exact strings as read. Remembered per row: every
- *  step asks for it, and one string object keeps its hash for the Map
- *  look-ups (a fresh concatenation is hashed again each time). */
+ *  UNDFORM, ORT, KURSTYP), exact strings as read; equal to
+ *  `joinKey(FFG_OFFERING_KEY_COLUMNS.map(…))`. */
 export function offeringKeyOfFfg(ffg: Row): string {
-  let key = ffgKeys.get(ffg);
-  if (key === undefined) {
-    key = joinKey(FFG_OFFERING_KEY_COLUMNS.map((c) => value(ffg, c)));
-    ffgKeys.set(ffg, key);
-  }
-  return key;
+  return offeringKeyOf(ffg.KURS, ffg.TERMIN, ffg.KURSTAKT, ffg.KURSTID, ffg.UNDFORM, ffg.ORT, ffg.KURSTYP);
 }
 
 /** SPEC §2: offering key of a KTILL2/KTFORT2/KTILL3/KTFORT3 row. */
 export function offeringKeyOfCatalogRow(row: Row): string {
-  return joinKey(OFFERING_KEY_COLUMNS.map((c) => value(row, c)));
+  return offeringKeyOf(row.KURSKOD, row.STARTTER, row.KURSTAKT, row.KURSTID, row.UNDFORM, row.ORT, row.KURSTYP);
 }
 
-/** offering key → exact KURSOMG (case-sensitive: SPEC §11 "Already
- *  complete") → value. Two levels, so a look-up builds no new key string. */
-type ByOffering<V> = Map<string, Map<string, V>>;
-
-function getOffering<V>(map: ByOffering<V>, offeringKey: string, kursomg: string): V | undefined {
-  return map.get(offeringKey)?.get(kursomg);
+/** The catalog rows of one offering (offering key + exact KURSOMG). */
+export interface OfferingRows {
+  /** The first KTILL2 row: the "original" offering of SPEC §5. */
+  readonly ktill2?: Row;
+  /** The KTFORT2 rows, in file order. */
+  readonly ktfort2: readonly Row[];
+  readonly ktill3?: Row;
+  readonly ktfort3: readonly Row[];
 }
 
-function inner<V>(map: ByOffering<V>, offeringKey: string): Map<string, V> {
-  let m = map.get(offeringKey);
-  if (!m) map.set(offeringKey, (m = new Map()));
-  return m;
+interface MutableOfferingRows {
+  ktill2?: Row;
+  ktfort2: Row[];
+  ktill3?: Row;
+  ktfort3: Row[];
+}
+
+/** An offering as `originalOf` finds it: the key fields after KURSKOD and
+ *  STARTTER, and KURSOMG. */
+interface OfferingCandidate {
+  kurstakt: string;
+  kurstid: string;
+  undform: string;
+  ort: string;
+  kurstyp: string;
+  kursomg: string;
+  rows: OfferingRows;
+}
+
+/** Everything the catalog holds for one offering key. */
+interface OfferingEntry {
+  /** Upper-cased KURSOMG values of its KTILL2 and KTILL3 rows. */
+  kursomgs: Set<string>;
+  /** Exact KURSOMG (case-sensitive: SPEC §11 "Already complete") → rows. */
+  byKursomg: Map<string, MutableOfferingRows>;
 }
 
 function project(row: Row, columns: readonly string[]): Row {
@@ -98,6 +129,13 @@ const EMPTY_SET: ReadonlySet<string> = new Set<string>();
 /** Read-only indexes over the catalog tables. Keys are exact strings as
  *  read; KURSOMG and KOD sets hold upper-cased values (SPEC §6, §11). */
 export interface Catalog {
+  /** All four tables' rows of an offering in one look-up (the hot path:
+   *  one per chain); undefined when no catalog row has this key and
+   *  KURSOMG. */
+  offering(offeringKey: string, kursomg: string): OfferingRows | undefined;
+  /** `offering(offeringKeyOfFfg(ffg), ffg.OMGANG)`: the rows of the chain's
+   *  own ("original", SPEC §5) offering, in one look-up. */
+  originalOf(ffg: Row): OfferingRows | undefined;
   /** The first KTILL2 row of an offering (offering key + exact KURSOMG):
    *  the "original" offering of SPEC §5. */
   ktill2(offeringKey: string, kursomg: string): Row | undefined;
@@ -129,31 +167,81 @@ function ktillpKey(kurs: string, startter: string, progr: string, proginr: strin
 }
 
 class Indexes implements Catalog {
-  readonly ktill2Rows: ByOffering<Row> = new Map();
-  readonly ktfort2Rows: ByOffering<Row[]> = new Map();
-  readonly ktill3Rows: ByOffering<Row> = new Map();
-  readonly ktfort3Rows: ByOffering<Row[]> = new Map();
-  readonly kursomgs = new Map<string, Set<string>>();
+  readonly offerings = new Map<string, OfferingEntry>();
+  /** The same OfferingRows by KURSKOD, then STARTTER, then a scan of the
+   *  few offerings of that course and start term. This is the look-up of
+   *  every chain (SPEC §4.3): it builds no key string and costs two Map
+   *  look-ups of short strings, where a joined key costs an allocation,
+   *  hashing ~50 characters, and the cache misses of nested Maps. */
+  readonly byCourseTerm = new Map<string, Map<string, OfferingCandidate[]>>();
   readonly kods = new Map<string, Set<string>>();
   readonly kodFirstChars = new Set<string>();
   readonly ktillpRows = new Map<string, Row>();
   readonly kursRows = new Map<string, Row>();
   readonly terminRows = new Map<string, Row>();
 
+  offering(offeringKey: string, kursomg: string): OfferingRows | undefined {
+    return this.offerings.get(offeringKey)?.byKursomg.get(kursomg);
+  }
+  originalOf(ffg: Row): OfferingRows | undefined {
+    const candidates = this.byCourseTerm.get(ffg.KURS ?? '')?.get(ffg.TERMIN ?? '');
+    if (candidates === undefined) return undefined;
+    const kurstakt = ffg.KURSTAKT ?? '';
+    const kurstid = ffg.KURSTID ?? '';
+    const undform = ffg.UNDFORM ?? '';
+    const ort = ffg.ORT ?? '';
+    const kurstyp = ffg.KURSTYP ?? '';
+    const kursomg = ffg.OMGANG ?? '';
+    for (const c of candidates) {
+      if (
+        c.kursomg === kursomg && c.kurstakt === kurstakt && c.kurstid === kurstid &&
+        c.undform === undform && c.ort === ort && c.kurstyp === kurstyp
+      ) {
+        return c.rows;
+      }
+    }
+    return undefined;
+  }
   ktill2(offeringKey: string, kursomg: string): Row | undefined {
-    return getOffering(this.ktill2Rows, offeringKey, kursomg);
+    return this.offering(offeringKey, kursomg)?.ktill2;
   }
   ktfort2(offeringKey: string, kursomg: string): readonly Row[] {
-    return getOffering(this.ktfort2Rows, offeringKey, kursomg) ?? EMPTY_ROWS;
+    return this.offering(offeringKey, kursomg)?.ktfort2 ?? EMPTY_ROWS;
   }
   ktill3(offeringKey: string, kursomg: string): Row | undefined {
-    return getOffering(this.ktill3Rows, offeringKey, kursomg);
+    return this.offering(offeringKey, kursomg)?.ktill3;
   }
   ktfort3(offeringKey: string, kursomg: string): readonly Row[] {
-    return getOffering(this.ktfort3Rows, offeringKey, kursomg) ?? EMPTY_ROWS;
+    return this.offering(offeringKey, kursomg)?.ktfort3 ?? EMPTY_ROWS;
   }
   kursomgInUse(offeringKey: string): ReadonlySet<string> {
-    return this.kursomgs.get(offeringKey) ?? EMPTY_SET;
+    return this.offerings.get(offeringKey)?.kursomgs ?? EMPTY_SET;
+  }
+
+  /** The rows of an offering, made on first use (building only). */
+  rowsOf(row: Row): { entry: OfferingEntry; rows: MutableOfferingRows } {
+    const offeringKey = offeringKeyOfCatalogRow(row);
+    let entry = this.offerings.get(offeringKey);
+    if (!entry) this.offerings.set(offeringKey, (entry = { kursomgs: new Set(), byKursomg: new Map() }));
+    let rows = entry.byKursomg.get(row.KURSOMG);
+    if (!rows) {
+      rows = { ktill2: undefined, ktfort2: [], ktill3: undefined, ktfort3: [] };
+      entry.byKursomg.set(row.KURSOMG, rows);
+      let byTerm = this.byCourseTerm.get(row.KURSKOD);
+      if (!byTerm) this.byCourseTerm.set(row.KURSKOD, (byTerm = new Map()));
+      let candidates = byTerm.get(row.STARTTER);
+      if (!candidates) byTerm.set(row.STARTTER, (candidates = []));
+      candidates.push({
+        kurstakt: row.KURSTAKT,
+        kurstid: row.KURSTID,
+        undform: row.UNDFORM,
+        ort: row.ORT,
+        kurstyp: row.KURSTYP,
+        kursomg: row.KURSOMG,
+        rows,
+      });
+    }
+    return { entry, rows };
   }
   kodInUse(startter: string): ReadonlySet<string> {
     return this.kods.get(startter) ?? EMPTY_SET;
@@ -182,12 +270,6 @@ function setFirst(map: Map<string, Row>, key: string, row: Row): void {
   if (!map.has(key)) map.set(key, row);
 }
 
-function append(map: Map<string, Row[]>, key: string, row: Row): void {
-  const rows = map.get(key);
-  if (rows) rows.push(row);
-  else map.set(key, [row]);
-}
-
 /** Collects catalog rows (any table order, each table in file order) and
  *  hands out the finished indexes once. */
 export class CatalogBuilder {
@@ -202,9 +284,10 @@ export class CatalogBuilder {
     switch (table) {
       case 'KTILL2':
       case 'KTILL3': {
-        const key = offeringKeyOfCatalogRow(row);
-        setFirst(inner(table === 'KTILL2' ? this.ix.ktill2Rows : this.ix.ktill3Rows, key), row.KURSOMG, row);
-        addToSet(this.ix.kursomgs, key, row.KURSOMG.toUpperCase());
+        const { entry, rows } = this.ix.rowsOf(row);
+        if (table === 'KTILL2') rows.ktill2 ??= row;
+        else rows.ktill3 ??= row;
+        entry.kursomgs.add(row.KURSOMG.toUpperCase());
         const kod = row.KOD.toUpperCase();
         addToSet(this.ix.kods, row.STARTTER, kod);
         if (kod !== '') this.ix.kodFirstChars.add(kod.charAt(0));
@@ -212,8 +295,8 @@ export class CatalogBuilder {
       }
       case 'KTFORT2':
       case 'KTFORT3': {
-        const byKursomg = inner(table === 'KTFORT2' ? this.ix.ktfort2Rows : this.ix.ktfort3Rows, offeringKeyOfCatalogRow(row));
-        append(byKursomg, row.KURSOMG, row);
+        const { rows } = this.ix.rowsOf(row);
+        (table === 'KTFORT2' ? rows.ktfort2 : rows.ktfort3).push(row);
         return;
       }
       case 'KTILLP': {

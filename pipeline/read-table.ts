@@ -9,11 +9,11 @@ import { basename, extname, join } from 'node:path';
 import { requiredColumns, tableColumns } from './columns.js';
 import { InputError } from './errors.js';
 import type { SourceRow, TableName } from './types.js';
-import { readAvro } from './readers/avro.js';
-import { readCsv } from './readers/csv.js';
-import { readJson } from './readers/json.js';
-import { readNdjson } from './readers/ndjson.js';
-import type { ReaderContext } from './readers/row.js';
+import { readAvroBatches } from './readers/avro.js';
+import { readCsvBatches } from './readers/csv.js';
+import { readJsonBatches } from './readers/json.js';
+import { readNdjsonBatches } from './readers/ndjson.js';
+import { unbatched, type ReaderContext } from './readers/row.js';
 import { decodeText, readChunks, unreadable, type Encoding } from './readers/source.js';
 
 export type InputFormat = 'csv' | 'ndjson' | 'json' | 'avro';
@@ -77,8 +77,12 @@ export interface TableReader {
    *  none), the Avro writer schema's fields. Valid once the first row was
    *  pulled or the iteration ended. */
   columns(): string[];
-  /** The rows, pulled from the file. Single use. */
+  /** The rows, pulled from the file. Single use (rows() or batches()). */
   rows(): AsyncIterable<SourceRow>;
+  /** The same rows in file order, as arrays (one per read chunk, Avro
+   *  block or JSON text chunk): the hot path loops over a batch without an
+   *  await per row. Single use (rows() or batches()). */
+  batches(): AsyncIterable<SourceRow[]>;
 }
 
 /** Find and open `table` in `dir`. Checks that the file can be read now;
@@ -106,6 +110,20 @@ export async function openTableFile(path: string, table: TableName, format: Inpu
   };
   const chunks = (): AsyncIterable<Buffer> => readChunks(path, ctx, options.highWaterMark);
   const texts = (): AsyncIterable<string> => decodeText(chunks(), options.encoding);
+  const batches = (): AsyncIterable<SourceRow[]> => {
+    if (used) throw new Error(`${fileName}: rows() can be iterated once`);
+    used = true;
+    switch (format) {
+      case 'csv':
+        return readCsvBatches(texts(), ctx);
+      case 'ndjson':
+        return readNdjsonBatches(texts(), ctx);
+      case 'json':
+        return readJsonBatches(texts, ctx);
+      case 'avro':
+        return readAvroBatches(chunks(), ctx);
+    }
+  };
   return {
     table,
     path,
@@ -115,20 +133,8 @@ export async function openTableFile(path: string, table: TableName, format: Inpu
       if (columns === undefined) throw new Error(`${fileName}: columns() before the first row was read`);
       return columns;
     },
-    rows() {
-      if (used) throw new Error(`${fileName}: rows() can be iterated once`);
-      used = true;
-      switch (format) {
-        case 'csv':
-          return readCsv(texts(), ctx);
-        case 'ndjson':
-          return readNdjson(texts(), ctx);
-        case 'json':
-          return readJson(texts, ctx);
-        case 'avro':
-          return readAvro(chunks(), ctx);
-      }
-    },
+    rows: () => unbatched(batches()),
+    batches,
   };
 }
 

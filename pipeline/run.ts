@@ -12,16 +12,17 @@ import { pipeline } from 'node:stream/promises';
 import { CatalogBuilder } from './catalog.js';
 import { Eb50Error, writing } from './errors.js';
 import { ktillhstCopies } from './ktillhst-copies.js';
-import { mergeChains } from './merge-chains.js';
+import { mergeChainBatches } from './merge-chains.js';
 import { OutcomeSink } from './outcome-sink.js';
 import { OutputDir } from './output-dir.js';
 import type { RunOptions } from './options.js';
 import { findTableFile, openTableFile, type TableFile, type TableReader } from './read-table.js';
-import { checkSorted, sortSpec } from './sort-check.js';
-import { stepTransform, type FlowEvent } from './stage-transform.js';
+import { unbatched } from './readers/row.js';
+import { checkSortedBatches, sortSpec } from './sort-check.js';
+import { BATCHES_BUFFERED, flowBatches, stepTransform } from './stage-transform.js';
 import { tableColumns } from './columns.js';
 import { createTableWriter, type TableWriter } from './write-table.js';
-import { TABLES, type JoinEvent, type SourceRow, type TableName } from './types.js';
+import { TABLES, type SourceRow, type TableName } from './types.js';
 import { RunState } from '../stages/run-state.js';
 import { ruleSteps } from '../stages/steps.js';
 import { trippedLocks } from '../stages/safety-locks.js';
@@ -46,12 +47,13 @@ export interface RunResult {
   summaryText: string;
 }
 
-/** Counts the rows that pass, for summary.json `inputs`. */
-async function* counted(rows: AsyncIterable<SourceRow>, counts: Record<string, number>, table: string) {
+/** Counts the rows that pass, for summary.json `inputs` (batches: one
+ *  addition per read chunk, not an await per row). */
+async function* counted(batches: AsyncIterable<SourceRow[]>, counts: Record<string, number>, table: string) {
   counts[table] = 0;
-  for await (const row of rows) {
-    counts[table]++;
-    yield row;
+  for await (const batch of batches) {
+    counts[table] += batch.length;
+    yield batch;
   }
 }
 
@@ -70,12 +72,6 @@ async function checkMaintenance(input: string): Promise<void> {
   if (!exists) return;
   const text = await readFile(path, 'utf8').catch(() => '');
   throw new Eb50Error('MAINTENANCE', text.trim() || `maintenance: ${path} exists; try again later`);
-}
-
-async function* flowEvents(events: AsyncIterable<JoinEvent>): AsyncGenerator<FlowEvent> {
-  for await (const event of events) {
-    yield event.kind === 'chain' ? { kind: 'chain', item: { chain: event.chain } } : event;
-  }
 }
 
 export async function run(opts: RunOptions): Promise<RunResult> {
@@ -112,7 +108,9 @@ async function runInto(
   const catalogBuilder = new CatalogBuilder();
   for (const table of CATALOG_TABLES) {
     const reader = await open(table);
-    for await (const { row } of counted(reader.rows(), rows, table)) catalogBuilder.add(table, row);
+    for await (const batch of counted(reader.batches(), rows, table)) {
+      for (const { row } of batch) catalogBuilder.add(table, row);
+    }
   }
   const catalog = catalogBuilder.build();
 
@@ -142,16 +140,16 @@ async function runInto(
   const registration = async (table: 'FFGKURS' | 'FORTKURS' | 'INREGFO') => {
     const reader = await open(table);
     const spec = sortSpec(table);
-    return counted(checkSorted(reader.rows(), spec.compare, reader.fileName, spec.keyOf), rows, table);
+    return counted(checkSortedBatches(reader.batches(), spec.compare, reader.fileName, spec.keyOf), rows, table);
   };
-  const events = mergeChains({
+  const events = mergeChainBatches({
     ffgkurs: await registration('FFGKURS'),
     fortkurs: await registration('FORTKURS'),
     inregfo: await registration('INREGFO'),
   });
   const sink = new OutcomeSink(deltas, report);
   await pipeline([
-    Readable.from(flowEvents(events)),
+    Readable.from(flowBatches(events), { objectMode: true, highWaterMark: BATCHES_BUFFERED }),
     ...ruleSteps(catalog, state, ruleOptions).map(stepTransform),
     sink,
   ]);
@@ -161,7 +159,7 @@ async function runInto(
   // copy comes only once KTILLHST was read to the end, so its columns (the
   // delta's header) are known by then.
   const hst = await open('KTILLHST');
-  const copies = ktillhstCopies(sink.ktillhstRequests, counted(hst.rows(), rows, 'KTILLHST'));
+  const copies = ktillhstCopies(sink.ktillhstRequests, unbatched(counted(hst.batches(), rows, 'KTILLHST')));
   let copy = await copies.next();
   const hstWriter = createTableWriter(out.path(deltaPath('KTILLHST')), opts.format, hst.columns(), {
     encoding: opts.encoding,

@@ -15,31 +15,27 @@ function rowOf(columns: readonly string[], values: Row): Row {
   return row;
 }
 
+/** A table's columns from the schema, looked up once (they do not change
+ *  during a run, and this runs for every offering created). */
+function columnsOnce(table: 'KTILL2' | 'KTFORT2' | 'FFGKURS'): () => readonly string[] {
+  let columns: readonly string[] | undefined;
+  return () => (columns ??= tableColumns(table));
+}
+const ktill2Columns = columnsOnce('KTILL2');
+const ktfort2Columns = columnsOnce('KTFORT2');
+const ffgkursColumns = columnsOnce('FFGKURS');
+
 /** SPEC §7: AVGFRI = N from start term 20112 on (as integers), else J. */
 export function avgfri(startter: string): 'J' | 'N' {
   return Number(startter) >= 20112 ? 'N' : 'J';
 }
 
-/** STARTV/SLUTV of a term from TERMIN, blank if the term is absent. */
-function termDates(catalog: Catalog, termin: string): { STARTV: string; SLUTV: string } {
-  const row = catalog.termin(termin);
-  return { STARTV: row?.STARTV ?? '', SLUTV: row?.SLUTV ?? '' };
-}
-
-/** LOK1/LOK2 from the term's template, blank without one. */
-function lok(points: TermPoints): { LOK1: string; LOK2: string } {
-  return { LOK1: points.template?.LOK1 ?? '', LOK2: points.template?.LOK2 ?? '' };
-}
-
 /** SPEC §7 FFGKURS update: the whole row with OMGANG, IDATUM, ITID, IANV set. */
 export function ffgUpdate(ffg: Row, kursomg: string, options: RuleOptions): Row {
-  return rowOf(tableColumns('FFGKURS'), {
-    ...ffg,
-    OMGANG: kursomg,
-    IDATUM: options.runDate,
-    ITID: options.runTime,
-    IANV: 'EB50',
-  });
+  const set: Row = { OMGANG: kursomg, IDATUM: options.runDate, ITID: options.runTime, IANV: 'EB50' };
+  const row: Row = {};
+  for (const c of ffgkursColumns()) row[c] = (Object.hasOwn(set, c) ? set[c] : ffg[c]) ?? '';
+  return row;
 }
 
 export interface CreatedRows {
@@ -63,7 +59,10 @@ export function createRows(
   options: RuleOptions,
 ): CreatedRows {
   const ffg = chain.ffg;
-  const offering: Row = {
+  // Values as object literals, no spreads (this runs for every offering
+  // created). Columns not set here (PLANTAL … KONVERT) come out blank.
+  const ffgDates = catalog.termin(ffg.TERMIN);
+  const ktill2 = rowOf(ktill2Columns(), {
     KURSKOD: ffg.KURS,
     STARTTER: ffg.TERMIN,
     KURSTAKT: ffg.KURSTAKT,
@@ -72,28 +71,36 @@ export function createRows(
     ORT: ffg.ORT,
     KURSOMG: kursomg,
     KURSTYP: ffg.KURSTYP,
-  };
-  // Columns not set here (PLANTAL … KONVERT) come out blank.
-  const ktill2 = rowOf(tableColumns('KTILL2'), {
-    ...offering,
     FFGPOANG: points.ffg.value,
     KOD: kod,
-    ...termDates(catalog, ffg.TERMIN),
-    ...lok(points.ffg),
+    STARTV: ffgDates?.STARTV ?? '',
+    SLUTV: ffgDates?.SLUTV ?? '',
+    LOK1: points.ffg.template?.LOK1 ?? '',
+    LOK2: points.ffg.template?.LOK2 ?? '',
     AVGFRI: avgfri(ffg.TERMIN),
   });
-  const ktfort2Columns = tableColumns('KTFORT2');
-  const ktfort2 = foInTermordnOrder(chain).map((fo, i) =>
-    rowOf(ktfort2Columns, {
-      ...offering,
+  const ktfort2 = foInTermordnOrder(chain).map((fo, i) => {
+    const term = points.fo[i];
+    const dates = catalog.termin(fo.row.TERMIN);
+    return rowOf(ktfort2Columns(), {
+      KURSKOD: ffg.KURS,
+      STARTTER: ffg.TERMIN,
+      KURSTAKT: ffg.KURSTAKT,
+      KURSTID: ffg.KURSTID,
+      UNDFORM: ffg.UNDFORM,
+      ORT: ffg.ORT,
+      KURSOMG: kursomg,
+      KURSTYP: ffg.KURSTYP,
       TERMORDN: fo.row.TERMORDN,
-      FORPOANG: points.fo[i].value,
+      FORPOANG: term.value,
       KOD: kod,
       TERMIN: fo.row.TERMIN,
-      ...termDates(catalog, fo.row.TERMIN),
-      ...lok(points.fo[i]),
-    }),
-  );
+      STARTV: dates?.STARTV ?? '',
+      SLUTV: dates?.SLUTV ?? '',
+      LOK1: term.template?.LOK1 ?? '',
+      LOK2: term.template?.LOK2 ?? '',
+    });
+  });
   const created: CreatedRows = { ktill2, ktfort2, ffgUpdate: ffgUpdate(ffg, kursomg, options) };
   if (points.ffg.source === 'ktill2' && points.ffg.template) {
     created.ktillhstFrom = rowOf(OFFERING_COLUMNS, points.ffg.template);

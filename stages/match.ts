@@ -12,22 +12,26 @@ import type { RunState } from './run-state.js';
  *  continuation row with the same integer TERMORDN and the exact TERMIN. */
 function completeIn(first: Row | undefined, continuation: readonly Row[], foSet: readonly FoRow[]): boolean {
   if (!first) return false;
-  return foSet.every((fo) => {
+  for (const fo of foSet) {
     const n = parseIntStrict(fo.row.TERMORDN);
-    return n !== undefined && continuation.some((r) => r.TERMIN === fo.row.TERMIN && parseIntStrict(r.TERMORDN) === n);
-  });
+    if (n === undefined || !hasContinuation(continuation, n, fo.row.TERMIN)) return false;
+  }
+  return true;
+}
+
+function hasContinuation(continuation: readonly Row[], termordn: number, termin: string): boolean {
+  for (const r of continuation) if (r.TERMIN === termin && parseIntStrict(r.TERMORDN) === termordn) return true;
+  return false;
 }
 
 /** SPEC §4.3 with §11: complete in KTILL2/KTFORT2 or in KTILL3/KTFORT3
  *  (input tables only; KURSOMG = OMGANG and TERMIN exact, TERMORDN as
  *  integers; extra continuation rows do not matter). */
 export function alreadyComplete(chain: Chain, catalog: Catalog): boolean {
-  const key = offeringKeyOfFfg(chain.ffg);
-  const omgang = chain.ffg.OMGANG ?? '';
-  return (
-    completeIn(catalog.ktill2(key, omgang), catalog.ktfort2(key, omgang), chain.foSet) ||
-    completeIn(catalog.ktill3(key, omgang), catalog.ktfort3(key, omgang), chain.foSet)
-  );
+  // One look-up for all four tables: this runs for every chain.
+  const rows = catalog.originalOf(chain.ffg);
+  if (rows === undefined) return false;
+  return completeIn(rows.ktill2, rows.ktfort2, chain.foSet) || completeIn(rows.ktill3, rows.ktfort3, chain.foSet);
 }
 
 /** SPEC §4.4: the KURSOMG of an offering created earlier in this run with

@@ -2,7 +2,6 @@
  * SPEC §5 points (FFGPOANG, FORPOANG), computed in tenths — integers, never
  * binary floating point.
  */
-import { offeringKeyOfFfg } from '../pipeline/catalog.js';
 import type { Catalog } from '../pipeline/catalog.js';
 import { parseIntStrict, trimSpaces } from '../pipeline/compare.js';
 import type { Chain, ChainPoints, PointsSource, Row, TermPoints } from '../pipeline/types.js';
@@ -57,15 +56,14 @@ function distributed(tenths: number): TermPoints {
  *  TERMORDN order), or the error that stops it. */
 export function chainPoints(chain: Chain, catalog: Catalog): ChainPoints | 'badCoursePoints' | 'pointsTooLarge' {
   const ffg = chain.ffg;
-  const key = offeringKeyOfFfg(ffg);
-  const omgang = ffg.OMGANG ?? '';
+  const original = catalog.originalOf(ffg);
   const ktillp = (termordk: number): Row | undefined =>
     catalog.ktillp(ffg.KURS, ffg.TERMIN, ffg.PROGR ?? '', ffg.PROGINR ?? '', termordk);
 
   const ffgTemplate =
-    fromTemplate(catalog.ktill2(key, omgang), 'FFGPOANG', 'ktill2') ?? fromTemplate(ktillp(1), 'POANG', 'ktillp');
+    fromTemplate(original?.ktill2, 'FFGPOANG', 'ktill2') ?? fromTemplate(ktillp(1), 'POANG', 'ktillp');
   // KTFORT2 is a source only when FFGPOANG came from the original offering.
-  const originalFo = ffgTemplate?.source === 'ktill2' ? catalog.ktfort2(key, omgang) : [];
+  const originalFo = ffgTemplate?.source === 'ktill2' ? original?.ktfort2 ?? [] : [];
   const foTemplates = foInTermordnOrder(chain).map((fo) => {
     const k = parseIntStrict(fo.row.TERMORDN);
     if (k === undefined) return undefined; // excluded by §4.2

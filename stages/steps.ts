@@ -28,6 +28,11 @@ export interface RuleStep {
   apply: (item: ChainItem) => ChainItem;
 }
 
+// Outcomes without data, shared by every chain that ends with them (frozen:
+// nothing changes an outcome once set).
+const SKIPPED: Outcome = Object.freeze({ kind: 'skipped' });
+const ALREADY_COMPLETE: Outcome = Object.freeze({ kind: 'alreadyComplete' });
+
 function fail(item: ChainItem, code: ChainErrorCode): ChainItem {
   return { ...item, outcome: { kind: 'error', code } };
 }
@@ -42,7 +47,7 @@ function reused(item: ChainItem, state: RunState, options: RuleOptions): ChainIt
 /** §3 empty FO set (skipped), §4.1 missingParameters, §4.2 termOrder. */
 export function validateStep(item: ChainItem): ChainItem {
   if (item.outcome) return item;
-  if (item.chain.foSet.length === 0) return { ...item, outcome: { kind: 'skipped' } };
+  if (item.chain.foSet.length === 0) return { ...item, outcome: SKIPPED };
   if (missingParameters(item.chain)) return fail(item, 'missingParameters');
   if (termOrderError(item.chain)) return fail(item, 'termOrder');
   return item;
@@ -52,7 +57,7 @@ export function validateStep(item: ChainItem): ChainItem {
 export function matchStep(catalog: Catalog, state: RunState, options: RuleOptions): (item: ChainItem) => ChainItem {
   return (item) => {
     if (item.outcome) return item;
-    if (alreadyComplete(item.chain, catalog)) return { ...item, outcome: { kind: 'alreadyComplete' } };
+    if (alreadyComplete(item.chain, catalog)) return { ...item, outcome: ALREADY_COMPLETE };
     return reused(item, state, options) ?? item;
   };
 }

@@ -23,14 +23,18 @@ export function parseTerm(code: string | undefined): Term | undefined {
   return { year, season, index: year * 2 + (season - 1) };
 }
 
-/** Term index (`YYYY*2 + T-1`) of a valid code, else undefined. */
+/** Term index (`YYYY*2 + T-1`) of a valid code, else undefined. (As
+ *  `parseTerm(code)?.index`, without the object: it runs for every term of
+ *  every chain.) */
 export function termIndex(code: string | undefined): number | undefined {
-  return parseTerm(code)?.index;
+  if (code === undefined || !TERM.test(code)) return undefined;
+  const year = (code.charCodeAt(0) - 48) * 1000 + (code.charCodeAt(1) - 48) * 100 + (code.charCodeAt(2) - 48) * 10 + (code.charCodeAt(3) - 48);
+  return year * 2 + (code.charCodeAt(4) - 49);
 }
 
 /** 1 (vår) or 2 (höst) for a valid code, else undefined. */
 export function season(code: string | undefined): Season | undefined {
-  return parseTerm(code)?.season;
+  return code !== undefined && TERM.test(code) ? ((code.charCodeAt(4) - 48) as Season) : undefined;
 }
 
 /** The code of the term `n` terms after `code` (n may be negative or 0);

@@ -20,18 +20,23 @@ export function parseKurstakt(value: string | undefined): number | undefined {
 export function missingParameters(chain: Chain): boolean {
   const ffg = chain.ffg;
   // Values arrive with trailing spaces trimmed, so an all-space value is ''.
-  if (FFG_OFFERING_KEY_COLUMNS.some((c) => (ffg[c] ?? '') === '')) return true;
+  for (const c of FFG_OFFERING_KEY_COLUMNS) if ((ffg[c] ?? '') === '') return true;
   return termIndex(ffg.TERMIN) === undefined || parseKurstakt(ffg.KURSTAKT) === undefined;
 }
 
 /** Some TERMORDN occurs twice among these rows (integers compared). */
 function sharesTermordn(rows: readonly FoRow[]): boolean {
-  const seen = new Set<number>();
+  if (rows.length < 2) return false;
+  // A chain has a handful of FO rows: a small array is cheaper than a Set
+  // (`includes` compares as a Set does, SameValueZero).
+  const seen = rows.length > 32 ? new Set<number>() : undefined;
+  const few: number[] = [];
   for (const fo of rows) {
     const n = parseIntStrict(fo.row.TERMORDN);
     if (n === undefined) continue; // reported as non-integer where it matters
-    if (seen.has(n)) return true;
-    seen.add(n);
+    if (seen ? seen.has(n) : few.includes(n)) return true;
+    if (seen) seen.add(n);
+    else few.push(n);
   }
   return false;
 }
@@ -41,20 +46,23 @@ function sharesTermordn(rows: readonly FoRow[]): boolean {
 export function termOrderError(chain: Chain): boolean {
   const ffgIndex = termIndex(chain.ffg.TERMIN);
   if (ffgIndex === undefined) return true;
-  const terms: Array<{ ordn: number; index: number }> = [];
-  for (const fo of chain.foSet) {
+  const foSet = chain.foSet;
+  // Sized up front: this runs for every chain.
+  const ordns = new Array<number>(foSet.length);
+  const indexes = new Array<number>(foSet.length);
+  for (let k = 0; k < foSet.length; k++) {
+    const fo = foSet[k];
     const ordn = parseIntStrict(fo.row.TERMORDN);
     const index = termIndex(fo.row.TERMIN);
     if (ordn === undefined || index === undefined) return true; // invalid TERMIN / non-integer TERMORDN
     if (index <= ffgIndex) return true; // FO term not later than the FFG term
-    terms.push({ ordn, index });
+    ordns[k] = ordn;
+    indexes[k] = index;
   }
-  for (let i = 0; i < terms.length; i++) {
-    for (let j = 0; j < terms.length; j++) {
-      const a = terms[i];
-      const b = terms[j];
-      if (a.ordn > b.ordn && a.index < b.index) return true; // higher TERMORDN, earlier term
-      if (i !== j && a.ordn !== b.ordn && a.index === b.index) return true; // same term twice
+  for (let i = 0; i < ordns.length; i++) {
+    for (let j = 0; j < ordns.length; j++) {
+      if (ordns[i] > ordns[j] && indexes[i] < indexes[j]) return true; // higher TERMORDN, earlier term
+      if (i !== j && ordns[i] !== ordns[j] && indexes[i] === indexes[j]) return true; // same term twice
     }
   }
   // Duplicates within each table; INREGFO over all its rows, including those

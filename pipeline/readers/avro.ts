@@ -11,7 +11,7 @@ import { inflateRawSync } from 'node:zlib';
 import avro from 'avsc';
 import { InputError } from '../errors.js';
 import type { SourceRow } from '../types.js';
-import { checkRequired, headerColumns, objectRow, type ReaderContext } from './row.js';
+import { checkRequired, headerColumns, objectRow, unbatched, type ReaderContext } from './row.js';
 
 const MAGIC = Buffer.from([0x4f, 0x62, 0x6a, 0x01]); // "Obj" 1
 const SYNC_SIZE = 16;
@@ -120,7 +120,12 @@ function decompress(codec: string, data: Buffer): Buffer {
 }
 
 /** Rows of an Avro object container file, pulled from its chunks. */
-export async function* readAvro(chunks: AsyncIterable<Buffer>, ctx: ReaderContext): AsyncGenerator<SourceRow> {
+export function readAvro(chunks: AsyncIterable<Buffer>, ctx: ReaderContext): AsyncGenerator<SourceRow> {
+  return unbatched(readAvroBatches(chunks, ctx));
+}
+
+/** As `readAvro`, one array of rows per Avro block. */
+export async function* readAvroBatches(chunks: AsyncIterable<Buffer>, ctx: ReaderContext): AsyncGenerator<SourceRow[]> {
   const queue = new ByteQueue();
   let header: Header | undefined;
   /** 1-based index of the next record. */
@@ -140,7 +145,7 @@ export async function* readAvro(chunks: AsyncIterable<Buffer>, ctx: ReaderContex
     if (header.type.typeName !== 'record') fail('the Avro schema is not a record');
     const fields = (header.type as avro.types.RecordType).fields.map((f) => f.name);
     const columns = headerColumns(fields, ctx, 1);
-    checkRequired(columns, ctx, 1, 'the Avro schema');
+    checkRequired(columns, ctx, 1, 'Avro-schemat');
     ctx.setColumns(columns);
     queue.consume(header.size);
     return true;
@@ -192,7 +197,7 @@ export async function* readAvro(chunks: AsyncIterable<Buffer>, ctx: ReaderContex
   for await (const chunk of chunks) {
     queue.push(chunk);
     if (header === undefined && !parseHeader()) continue;
-    for (let rows = nextBlock(header!); rows !== undefined; rows = nextBlock(header!)) yield* rows;
+    for (let rows = nextBlock(header!); rows !== undefined; rows = nextBlock(header!)) if (rows.length > 0) yield rows;
   }
   if (header === undefined) fail(queue.length === 0 ? 'empty file, not an Avro object container file' : 'truncated Avro file: the header is incomplete');
   if (queue.length > 0) fail('truncated Avro file: the last block is incomplete');

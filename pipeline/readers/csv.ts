@@ -21,7 +21,7 @@
 import { InputError } from '../errors.js';
 import type { SourceRow, Row } from '../types.js';
 import { InvalidUtf8 } from './source.js';
-import { absentColumns, checkRequired, headerColumns, trimTrailingSpaces, type ReaderContext } from './row.js';
+import { absentColumns, checkRequired, headerColumns, rowMaker, trimTrailingSpaces, unbatched, type ReaderContext } from './row.js';
 
 /** One CSV record and the physical line it starts on (header = 1). */
 export interface CsvRecord {
@@ -187,48 +187,69 @@ export function parseQuotedRecord(text: string, line: number, fileName: string):
 /** CSV text → rows: the header names the columns (any order, any case,
  *  extra columns kept); each record must have as many fields. Invalid
  *  UTF-8 below becomes ENCODING at the line the bad byte is on. */
-export async function* readCsv(texts: AsyncIterable<string>, ctx: ReaderContext): AsyncGenerator<SourceRow> {
+export function readCsv(texts: AsyncIterable<string>, ctx: ReaderContext): AsyncGenerator<SourceRow> {
+  return unbatched(readCsvBatches(texts, ctx));
+}
+
+/**
+ * As `readCsv`, one array of rows per text chunk (the hot path: a
+ * consumer loops over a batch synchronously instead of awaiting each row).
+ * A batch is yielded before the next chunk is read. When a record is bad,
+ * the rows before it are yielded first and the error is thrown on the next
+ * pull, so the first error in file order is the one reported, whatever the
+ * chunk size.
+ */
+export async function* readCsvBatches(texts: AsyncIterable<string>, ctx: ReaderContext): AsyncGenerator<SourceRow[]> {
   const parser = new CsvParser(ctx.fileName, ctx.maxRecordSize);
-  const records: CsvRecord[] = [];
+  let records: CsvRecord[] = [];
   let columns: string[] | undefined;
-  let absent: string[] = [];
-  const rowOf = ({ fields, line }: CsvRecord): SourceRow | undefined => {
-    if (columns === undefined) {
-      columns = headerColumns(fields, ctx, line);
-      checkRequired(columns, ctx, line, 'the header');
-      absent = absentColumns(columns, ctx);
-      ctx.setColumns(columns);
-      return undefined;
+  let makeRow: ((fields: readonly string[]) => Row) | undefined;
+  /** Rows of `records`; on a bad record, the rows before it and the error. */
+  const rowsOf = (): { rows: SourceRow[]; error?: unknown } => {
+    const rows: SourceRow[] = [];
+    try {
+      for (let i = 0; i < records.length; i++) {
+        const { fields, line } = records[i];
+        if (makeRow === undefined || columns === undefined) {
+          columns = headerColumns(fields, ctx, line);
+          checkRequired(columns, ctx, line, 'rubrikraden');
+          makeRow = rowMaker(columns, absentColumns(columns, ctx));
+          ctx.setColumns(columns);
+          continue;
+        }
+        if (fields.length !== columns.length) {
+          throw new InputError('FIELD_COUNT', ctx.fileName, line, `expected ${columns.length} fields, got ${fields.length}`);
+        }
+        rows.push({ row: makeRow(fields), line });
+      }
+    } catch (error) {
+      return { rows, error };
+    } finally {
+      records = [];
     }
-    if (fields.length !== columns.length) {
-      throw new InputError('FIELD_COUNT', ctx.fileName, line, `expected ${columns.length} fields, got ${fields.length}`);
+    return { rows };
+  };
+  const step = function* (push: () => void): Generator<SourceRow[], void> {
+    let pushError: unknown;
+    try {
+      push();
+    } catch (err) {
+      pushError = err; // the records before the bad one still count
     }
-    const row: Row = {};
-    for (let k = 0; k < columns.length; k++) row[columns[k]] = fields[k];
-    for (const c of absent) row[c] = '';
-    return { row, line };
+    const { rows, error } = rowsOf();
+    if (rows.length > 0) yield rows;
+    if (error !== undefined) throw error;
+    if (pushError !== undefined) throw pushError;
   };
   try {
-    for await (const text of texts) {
-      parser.push(text, records);
-      // the next chunk is not read before the consumer took these rows
-      for (const r of records) {
-        const row = rowOf(r);
-        if (row !== undefined) yield row;
-      }
-      records.length = 0;
-    }
+    for await (const text of texts) yield* step(() => parser.push(text, records));
   } catch (err) {
     if (err instanceof InvalidUtf8) throw new InputError('ENCODING', ctx.fileName, parser.currentLine(), 'invalid UTF-8');
     throw err;
   }
-  parser.end(records);
-  for (const r of records) {
-    const row = rowOf(r);
-    if (row !== undefined) yield row;
-  }
+  yield* step(() => parser.end(records));
   if (columns === undefined) {
     // an empty file has no header, so none of the required columns
-    checkRequired([], ctx, 1, 'the header');
+    checkRequired([], ctx, 1, 'rubrikraden');
   }
 }

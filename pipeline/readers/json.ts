@@ -9,7 +9,7 @@ import { getManyValues, isMany, none } from 'stream-chain/defs.js';
 import { InputError } from '../errors.js';
 import type { SourceRow } from '../types.js';
 import { InvalidUtf8 } from './source.js';
-import { objectRow, type ReaderContext } from './row.js';
+import { objectRow, unbatched, type ReaderContext } from './row.js';
 
 /** Where the assembler is in the document. */
 const enum At {
@@ -130,7 +130,12 @@ function tokenizer(): (input: string | typeof none) => unknown {
  * tokenized again and the bad one a character at a time, which places the
  * error in its record exactly at no cost to a good file.
  */
-export async function* readJson(open: () => AsyncIterable<string>, ctx: ReaderContext): AsyncGenerator<SourceRow> {
+export function readJson(open: () => AsyncIterable<string>, ctx: ReaderContext): AsyncGenerator<SourceRow> {
+  return unbatched(readJsonBatches(open, ctx));
+}
+
+/** As `readJson`, one array of rows per text chunk. */
+export async function* readJsonBatches(open: () => AsyncIterable<string>, ctx: ReaderContext): AsyncGenerator<SourceRow[]> {
   const tokenize = tokenizer();
   const rows = new RowAssembler(ctx);
   let fed = 0;
@@ -153,12 +158,16 @@ export async function* readJson(open: () => AsyncIterable<string>, ctx: ReaderCo
     return out;
   };
   try {
-    for await (const text of open()) yield* await feed(text);
+    for await (const text of open()) {
+      const batch = await feed(text);
+      if (batch.length > 0) yield batch;
+    }
   } catch (err) {
     if (err instanceof InvalidUtf8) throw new InputError('ENCODING', ctx.fileName, rows.index, 'invalid UTF-8');
     throw err;
   }
-  yield* await feed(none);
+  const last = await feed(none);
+  if (last.length > 0) yield last;
   rows.end();
 }
 

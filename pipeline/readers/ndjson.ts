@@ -8,7 +8,7 @@
 import { InputError } from '../errors.js';
 import type { SourceRow } from '../types.js';
 import { InvalidUtf8 } from './source.js';
-import { objectRow, type ReaderContext } from './row.js';
+import { objectRow, unbatched, type ReaderContext } from './row.js';
 
 /** A line of JSON whitespace only (CR of a CRLF included). */
 const BLANK = /^[ \t\r]*$/;
@@ -36,7 +36,13 @@ export function inexactNumber(text: string): string | undefined {
   return undefined;
 }
 
-export async function* readNdjson(texts: AsyncIterable<string>, ctx: ReaderContext): AsyncGenerator<SourceRow> {
+export function readNdjson(texts: AsyncIterable<string>, ctx: ReaderContext): AsyncGenerator<SourceRow> {
+  return unbatched(readNdjsonBatches(texts, ctx));
+}
+
+/** As `readNdjson`, one array of rows per text chunk; the rows before a bad
+ *  line are yielded before its error is thrown. */
+export async function* readNdjsonBatches(texts: AsyncIterable<string>, ctx: ReaderContext): AsyncGenerator<SourceRow[]> {
   let pending = '';
   let line = 1;
   let first = true;
@@ -66,12 +72,20 @@ export async function* readNdjson(texts: AsyncIterable<string>, ctx: ReaderConte
     for await (const text of texts) {
       const buf = pending + text;
       let start = 0;
-      for (let nl = buf.indexOf('\n'); nl !== -1; nl = buf.indexOf('\n', start)) {
-        const r = parse(buf.slice(start, nl), line);
-        line++;
-        start = nl + 1;
-        if (r !== undefined) yield r;
+      const rows: SourceRow[] = [];
+      let error: unknown;
+      try {
+        for (let nl = buf.indexOf('\n'); nl !== -1; nl = buf.indexOf('\n', start)) {
+          const r = parse(buf.slice(start, nl), line);
+          line++;
+          start = nl + 1;
+          if (r !== undefined) rows.push(r);
+        }
+      } catch (err) {
+        error = err;
       }
+      if (rows.length > 0) yield rows;
+      if (error !== undefined) throw error;
       pending = buf.slice(start);
       if (pending.length > ctx.maxRecordSize) {
         throw new InputError('PARSE', ctx.fileName, line, `line longer than ${ctx.maxRecordSize} characters`);
@@ -82,6 +96,6 @@ export async function* readNdjson(texts: AsyncIterable<string>, ctx: ReaderConte
     throw err;
   }
   const last = parse(pending, line);
-  if (last !== undefined) yield last;
+  if (last !== undefined) yield [last];
   if (first) ctx.setColumns([...ctx.schemaColumns]);
 }

@@ -5,7 +5,7 @@
  */
 import { trimSpaces } from '../compare.js';
 import { InputError } from '../errors.js';
-import type { Row } from '../types.js';
+import type { Row, SourceRow } from '../types.js';
 
 /** What a format reader needs to know about the table it reads. */
 export interface ReaderContext {
@@ -46,11 +46,17 @@ export function headerColumns(names: readonly string[], ctx: ReaderContext, line
   return columns;
 }
 
+/** SPEC §9: a missing required column is the safety lock "EB50 kan inte
+ *  läsa … från exporten", naming where the column was looked for. */
+function missingColumn(ctx: ReaderContext, column: string, where: string): string {
+  return `EB50 kan inte läsa ${ctx.table} från exporten: kolumnen ${column} saknas i ${where}`;
+}
+
 /** MISSING_COLUMN for the first required column not in `columns`. */
 export function checkRequired(columns: readonly string[], ctx: ReaderContext, line: number, what: string): void {
   const have = new Set(columns);
   for (const c of ctx.required) {
-    if (!have.has(c)) throw new InputError('MISSING_COLUMN', ctx.fileName, line, `${what} has no column ${c}`);
+    if (!have.has(c)) throw new InputError('MISSING_COLUMN', ctx.fileName, line, missingColumn(ctx, c, what));
   }
 }
 
@@ -85,8 +91,38 @@ export function objectRow(obj: Record<string, unknown>, ctx: ReaderContext, line
     row[name] = scalarValue(obj[key], name, ctx, line);
   }
   for (const c of ctx.required) {
-    if (!Object.hasOwn(row, c)) throw new InputError('MISSING_COLUMN', ctx.fileName, line, `the record has no column ${c}`);
+    if (!Object.hasOwn(row, c)) throw new InputError('MISSING_COLUMN', ctx.fileName, line, missingColumn(ctx, c, 'posten'));
   }
   for (const c of ctx.schemaColumns) if (!Object.hasOwn(row, c)) row[c] = '';
   return row;
+}
+
+/** The rows of a batched reader one by one (the row-at-a-time API). */
+export async function* unbatched(batches: AsyncIterable<SourceRow[]>): AsyncGenerator<SourceRow> {
+  for await (const batch of batches) yield* batch;
+}
+
+/**
+ * `fields` (one per column, in `columns` order) → a Row, plus '' for each
+ * `absent` column. Compiled once per header into one object literal: every
+ * row then has the same hidden class from its allocation on, which is about
+ * twice as fast to build as assigning `row[columns[k]]` in a loop, and keeps
+ * the rules' `row.PNR` look-ups monomorphic. The names are embedded as JSON
+ * string literals, so no column name can inject code; `__proto__` (which a
+ * literal would read as the prototype) takes the plain loop.
+ */
+export function rowMaker(columns: readonly string[], absent: readonly string[]): (fields: readonly string[]) => Row {
+  if (columns.includes('__proto__') || absent.includes('__proto__')) {
+    return (fields) => {
+      const row: Row = {};
+      for (let k = 0; k < columns.length; k++) row[columns[k]] = fields[k];
+      for (const c of absent) row[c] = '';
+      return row;
+    };
+  }
+  const props = [
+    ...columns.map((c, k) => `${JSON.stringify(c)}: f[${k}]`),
+    ...absent.map((c) => `${JSON.stringify(c)}: ''`),
+  ];
+  return new Function('f', `return { ${props.join(', ')} };`) as (fields: readonly string[]) => Row;
 }
