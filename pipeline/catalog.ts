@@ -9,6 +9,7 @@
  * is ever found by scanning a table.
  */
 import { parseIntStrict } from './compare.js';
+import { rowMaker } from './readers/row.js';
 import type { Row } from './types.js';
 
 export type CatalogTable = 'KTILL2' | 'KTFORT2' | 'KTILL3' | 'KTFORT3' | 'KTILLP' | 'KURS' | 'TERMIN';
@@ -117,13 +118,20 @@ interface OfferingEntry {
   byKursomg: Map<string, MutableOfferingRows>;
 }
 
-function project(row: Row, columns: readonly string[]): Row {
-  const out: Row = {};
-  for (const c of columns) out[c] = value(row, c);
-  return out;
+/** Row makers for the projected rows, one object literal per table: all
+ *  properties in the object itself (a row built key by key keeps most of
+ *  them in a separate property array). */
+const PROJECTIONS = new Map<readonly string[], (values: readonly string[]) => Row>();
+
+function projection(columns: readonly string[]): (values: readonly string[]) => Row {
+  let make = PROJECTIONS.get(columns);
+  if (make === undefined) PROJECTIONS.set(columns, (make = rowMaker(columns, [])));
+  return make;
 }
 
 const EMPTY_ROWS: readonly Row[] = Object.freeze([]);
+/** The continuation rows of an offering that has none (shared, frozen). */
+const NO_ROWS = EMPTY_ROWS as Row[];
 const EMPTY_SET: ReadonlySet<string> = new Set<string>();
 
 /** Read-only indexes over the catalog tables. Keys are exact strings as
@@ -225,7 +233,7 @@ class Indexes implements Catalog {
     if (!entry) this.offerings.set(offeringKey, (entry = { kursomgs: new Set(), byKursomg: new Map() }));
     let rows = entry.byKursomg.get(row.KURSOMG);
     if (!rows) {
-      rows = { ktill2: undefined, ktfort2: [], ktill3: undefined, ktfort3: [] };
+      rows = { ktill2: undefined, ktfort2: NO_ROWS, ktill3: undefined, ktfort3: NO_ROWS };
       entry.byKursomg.set(row.KURSOMG, rows);
       let byTerm = this.byCourseTerm.get(row.KURSKOD);
       if (!byTerm) this.byCourseTerm.set(row.KURSKOD, (byTerm = new Map()));
@@ -270,17 +278,37 @@ function setFirst(map: Map<string, Row>, key: string, row: Row): void {
   if (!map.has(key)) map.set(key, row);
 }
 
+/** `rows` with `row` added; the shared NO_ROWS is never changed. */
+function appended(rows: Row[], row: Row): Row[] {
+  if (rows === NO_ROWS) return [row];
+  rows.push(row);
+  return rows;
+}
+
 /** Collects catalog rows (any table order, each table in file order) and
  *  hands out the finished indexes once. */
 export class CatalogBuilder {
   private readonly ix = new Indexes();
   private built = false;
+  /** One string object per distinct value while building: catalog columns
+   *  repeat a few values (terms, KURSTAKT, ORT, …) across thousands of
+   *  rows, and each CSV field is a string of its own. Dropped by build(). */
+  private strings = new Map<string, string>();
+
+  private intern(v: string): string {
+    const known = this.strings.get(v);
+    if (known !== undefined) return known;
+    this.strings.set(v, v);
+    return v;
+  }
 
   add(table: CatalogTable, input: Row): void {
     if (this.built) throw new Error('CatalogBuilder.add after build()');
     const columns = USED_COLUMNS[table];
     if (!columns) throw new Error(`CatalogBuilder: not a catalog table: ${String(table)}`);
-    const row = project(input, columns);
+    const values = new Array<string>(columns.length);
+    for (let i = 0; i < columns.length; i++) values[i] = this.intern(value(input, columns[i]));
+    const row = projection(columns)(values);
     switch (table) {
       case 'KTILL2':
       case 'KTILL3': {
@@ -296,7 +324,8 @@ export class CatalogBuilder {
       case 'KTFORT2':
       case 'KTFORT3': {
         const { rows } = this.ix.rowsOf(row);
-        (table === 'KTFORT2' ? rows.ktfort2 : rows.ktfort3).push(row);
+        if (table === 'KTFORT2') rows.ktfort2 = appended(rows.ktfort2, row);
+        else rows.ktfort3 = appended(rows.ktfort3, row);
         return;
       }
       case 'KTILLP': {
@@ -317,6 +346,14 @@ export class CatalogBuilder {
 
   build(): Catalog {
     this.built = true;
+    this.strings = new Map();
+    // Arrays that grew by push() have room for ~17 rows: keep exact copies.
+    for (const { byKursomg } of this.ix.offerings.values()) {
+      for (const rows of byKursomg.values()) {
+        if (rows.ktfort2.length > 1) rows.ktfort2 = rows.ktfort2.slice();
+        if (rows.ktfort3.length > 1) rows.ktfort3 = rows.ktfort3.slice();
+      }
+    }
     return this.ix;
   }
 }

@@ -5,6 +5,7 @@
  */
 import { Writable } from 'node:stream';
 import type { ResultList } from '../stages/sinks/result-list.js';
+import { joinKey, OFFERING_COLUMNS } from './catalog.js';
 import type { ChainCounts } from '../stages/sinks/summary.js';
 import type { TableWriter } from './write-table.js';
 import type { Chain, Outcome, Row } from './types.js';
@@ -28,6 +29,9 @@ export interface DeltaWriters {
 export class OutcomeSink extends Writable {
   readonly chains: ChainCounts = { read: 0, withContinuation: 0, alreadyComplete: 0, reused: 0, created: 0 };
   readonly ktillhstRequests: KtillhstRequest[] = [];
+  /** One `from` row per original offering: the requests grow with the
+   *  offerings created, and many are created from the same original. */
+  private readonly originals = new Map<string, Row>();
 
   constructor(
     private readonly deltas: DeltaWriters,
@@ -91,7 +95,10 @@ export class OutcomeSink extends Writable {
     await this.report.addCreated(outcome.ktill2, outcome.ktfort2, outcome.warnings);
     await this.report.addFfgUpdate(outcome.ffgUpdate);
     if (outcome.ktillhstFrom) {
-      this.ktillhstRequests.push({ from: outcome.ktillhstFrom, kursomg: outcome.ktill2.KURSOMG });
+      const key = joinKey(OFFERING_COLUMNS.map((c) => outcome.ktillhstFrom?.[c] ?? ''));
+      let from = this.originals.get(key);
+      if (from === undefined) this.originals.set(key, (from = outcome.ktillhstFrom));
+      this.ktillhstRequests.push({ from, kursomg: outcome.ktill2.KURSOMG });
     }
   }
 }
