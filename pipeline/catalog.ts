@@ -81,6 +81,15 @@ export function offeringKeyOfCatalogRow(row: Row): string {
   return offeringKeyOf(row.KURSKOD, row.STARTTER, row.KURSTAKT, row.KURSTID, row.UNDFORM, row.ORT, row.KURSTYP);
 }
 
+/** The (TERMORDN as an integer, TERMIN) pairs of an offering's
+ *  continuation rows, in file order, interleaved in one array:
+ *  `[termordn₀, termin₀, termordn₁, termin₁, …]`. What SPEC §4.3 compares,
+ *  ready for the test every chain makes: one small array, no row objects
+ *  touched, nothing parsed (catalog memory is far from the CPU, and each
+ *  object visited costs a cache miss). A non-integer TERMORDN is undefined
+ *  and equals no integer. */
+export type ContinuationTerms = ReadonlyArray<number | string | undefined>;
+
 /** The catalog rows of one offering (offering key + exact KURSOMG). */
 export interface OfferingRows {
   /** The first KTILL2 row: the "original" offering of SPEC §5. */
@@ -89,25 +98,40 @@ export interface OfferingRows {
   readonly ktfort2: readonly Row[];
   readonly ktill3?: Row;
   readonly ktfort3: readonly Row[];
+  /** `ktfort2` as ContinuationTerms. */
+  readonly ktfort2Terms: ContinuationTerms;
+  /** `ktfort3` as ContinuationTerms. */
+  readonly ktfort3Terms: ContinuationTerms;
 }
 
-interface MutableOfferingRows {
+/** One offering: its rows, and the key fields after KURSKOD and STARTTER
+ *  with KURSOMG, which `originalOf` compares. One object, so that the look-up
+ *  of a chain's offering visits few. */
+interface OfferingRecord extends OfferingRows {
+  readonly kurstakt: string;
+  readonly kurstid: string;
+  readonly undform: string;
+  readonly ort: string;
+  readonly kurstyp: string;
+  readonly kursomg: string;
   ktill2?: Row;
   ktfort2: Row[];
   ktill3?: Row;
   ktfort3: Row[];
+  ktfort2Terms: ContinuationTerms;
+  ktfort3Terms: ContinuationTerms;
 }
 
-/** An offering as `originalOf` finds it: the key fields after KURSKOD and
- *  STARTTER, and KURSOMG. */
-interface OfferingCandidate {
-  kurstakt: string;
-  kurstid: string;
-  undform: string;
-  ort: string;
-  kurstyp: string;
-  kursomg: string;
-  rows: OfferingRows;
+const NO_TERMS: ContinuationTerms = Object.freeze([]);
+
+function continuationTerms(rows: readonly Row[]): ContinuationTerms {
+  if (rows.length === 0) return NO_TERMS;
+  const terms = new Array<number | string | undefined>(rows.length * 2);
+  for (let j = 0; j < rows.length; j++) {
+    terms[2 * j] = parseIntStrict(rows[j].TERMORDN);
+    terms[2 * j + 1] = rows[j].TERMIN;
+  }
+  return terms;
 }
 
 /** Everything the catalog holds for one offering key. */
@@ -115,7 +139,7 @@ interface OfferingEntry {
   /** Upper-cased KURSOMG values of its KTILL2 and KTILL3 rows. */
   kursomgs: Set<string>;
   /** Exact KURSOMG (case-sensitive: SPEC §11 "Already complete") → rows. */
-  byKursomg: Map<string, MutableOfferingRows>;
+  byKursomg: Map<string, OfferingRecord>;
 }
 
 /** Row makers for the projected rows, one object literal per table: all
@@ -181,7 +205,7 @@ class Indexes implements Catalog {
    *  every chain (SPEC §4.3): it builds no key string and costs two Map
    *  look-ups of short strings, where a joined key costs an allocation,
    *  hashing ~50 characters, and the cache misses of nested Maps. */
-  readonly byCourseTerm = new Map<string, Map<string, OfferingCandidate[]>>();
+  readonly byCourseTerm = new Map<string, Map<string, OfferingRecord[]>>();
   readonly kods = new Map<string, Set<string>>();
   readonly kodFirstChars = new Set<string>();
   readonly ktillpRows = new Map<string, Row>();
@@ -205,7 +229,7 @@ class Indexes implements Catalog {
         c.kursomg === kursomg && c.kurstakt === kurstakt && c.kurstid === kurstid &&
         c.undform === undform && c.ort === ort && c.kurstyp === kurstyp
       ) {
-        return c.rows;
+        return c;
       }
     }
     return undefined;
@@ -227,27 +251,32 @@ class Indexes implements Catalog {
   }
 
   /** The rows of an offering, made on first use (building only). */
-  rowsOf(row: Row): { entry: OfferingEntry; rows: MutableOfferingRows } {
+  rowsOf(row: Row): { entry: OfferingEntry; rows: OfferingRecord } {
     const offeringKey = offeringKeyOfCatalogRow(row);
     let entry = this.offerings.get(offeringKey);
     if (!entry) this.offerings.set(offeringKey, (entry = { kursomgs: new Set(), byKursomg: new Map() }));
     let rows = entry.byKursomg.get(row.KURSOMG);
     if (!rows) {
-      rows = { ktill2: undefined, ktfort2: NO_ROWS, ktill3: undefined, ktfort3: NO_ROWS };
-      entry.byKursomg.set(row.KURSOMG, rows);
-      let byTerm = this.byCourseTerm.get(row.KURSKOD);
-      if (!byTerm) this.byCourseTerm.set(row.KURSKOD, (byTerm = new Map()));
-      let candidates = byTerm.get(row.STARTTER);
-      if (!candidates) byTerm.set(row.STARTTER, (candidates = []));
-      candidates.push({
+      rows = {
         kurstakt: row.KURSTAKT,
         kurstid: row.KURSTID,
         undform: row.UNDFORM,
         ort: row.ORT,
         kurstyp: row.KURSTYP,
         kursomg: row.KURSOMG,
-        rows,
-      });
+        ktill2: undefined,
+        ktfort2: NO_ROWS,
+        ktill3: undefined,
+        ktfort3: NO_ROWS,
+        ktfort2Terms: NO_TERMS,
+        ktfort3Terms: NO_TERMS,
+      };
+      entry.byKursomg.set(row.KURSOMG, rows);
+      let byTerm = this.byCourseTerm.get(row.KURSKOD);
+      if (!byTerm) this.byCourseTerm.set(row.KURSKOD, (byTerm = new Map()));
+      let candidates = byTerm.get(row.STARTTER);
+      if (!candidates) byTerm.set(row.STARTTER, (candidates = []));
+      candidates.push(rows);
     }
     return { entry, rows };
   }
@@ -352,6 +381,8 @@ export class CatalogBuilder {
       for (const rows of byKursomg.values()) {
         if (rows.ktfort2.length > 1) rows.ktfort2 = rows.ktfort2.slice();
         if (rows.ktfort3.length > 1) rows.ktfort3 = rows.ktfort3.slice();
+        rows.ktfort2Terms = continuationTerms(rows.ktfort2);
+        rows.ktfort3Terms = continuationTerms(rows.ktfort3);
       }
     }
     return this.ix;

@@ -2,7 +2,7 @@
  * SPEC §4.3 already complete and §4.4 reuse.
  */
 import { offeringKeyOfFfg } from '../pipeline/catalog.js';
-import type { Catalog } from '../pipeline/catalog.js';
+import type { Catalog, ContinuationTerms } from '../pipeline/catalog.js';
 import { parseIntStrict } from '../pipeline/compare.js';
 import type { Chain, FoRow, Row } from '../pipeline/types.js';
 import { foSetSignature } from './fo-order.js';
@@ -10,7 +10,7 @@ import type { RunState } from './run-state.js';
 
 /** One offering table pair: a first-term row exists, and every FO row has a
  *  continuation row with the same integer TERMORDN and the exact TERMIN. */
-function completeIn(first: Row | undefined, continuation: readonly Row[], foSet: readonly FoRow[]): boolean {
+function completeIn(first: Row | undefined, continuation: ContinuationTerms, foSet: readonly FoRow[]): boolean {
   if (!first) return false;
   for (const fo of foSet) {
     const n = parseIntStrict(fo.row.TERMORDN);
@@ -19,8 +19,11 @@ function completeIn(first: Row | undefined, continuation: readonly Row[], foSet:
   return true;
 }
 
-function hasContinuation(continuation: readonly Row[], termordn: number, termin: string): boolean {
-  for (const r of continuation) if (r.TERMIN === termin && parseIntStrict(r.TERMORDN) === termordn) return true;
+/** `continuation` holds [TERMORDN as an integer, TERMIN] pairs, interleaved. */
+function hasContinuation(continuation: ContinuationTerms, termordn: number, termin: string): boolean {
+  for (let j = 0; j < continuation.length; j += 2) {
+    if (continuation[j + 1] === termin && continuation[j] === termordn) return true;
+  }
   return false;
 }
 
@@ -31,7 +34,9 @@ export function alreadyComplete(chain: Chain, catalog: Catalog): boolean {
   // One look-up for all four tables: this runs for every chain.
   const rows = catalog.originalOf(chain.ffg);
   if (rows === undefined) return false;
-  return completeIn(rows.ktill2, rows.ktfort2, chain.foSet) || completeIn(rows.ktill3, rows.ktfort3, chain.foSet);
+  return (
+    completeIn(rows.ktill2, rows.ktfort2Terms, chain.foSet) || completeIn(rows.ktill3, rows.ktfort3Terms, chain.foSet)
+  );
 }
 
 /** SPEC §4.4: the KURSOMG of an offering created earlier in this run with

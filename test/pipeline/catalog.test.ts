@@ -1,5 +1,7 @@
 import t from 'tap';
+import fc from 'fast-check';
 import { CatalogBuilder, joinKey, offeringKeyOfCatalogRow, offeringKeyOfFfg } from '../../pipeline/catalog.js';
+import type { Row } from '../../pipeline/types.js';
 import { catalogOf, ffgRow, ktfortFor, ktillFor, ktillpRow, kursRow } from '../stages/helpers.js';
 
 const ffg = ffgRow();
@@ -120,3 +122,37 @@ t.test('CatalogBuilder: no add after build, no unknown table', async (t) => {
   b.build();
   t.throws(() => b.add('KURS', kursRow('A', '1')), /after build/);
 });
+
+t.test('originalOf(ffg) is offering(offering key, OMGANG): the same record, or none (property)', async (t) => {
+  const v = (...xs: string[]) => fc.constantFrom(...xs);
+  const keyFields = fc.record({
+    KURS: v('A', 'B'), TERMIN: v('20101', '20102'), KURSTAKT: v('100', ' 100'), KURSTID: v('DAG', 'dag'),
+    UNDFORM: v('NML'), ORT: v('1', '2'), KURSTYP: v(' _', ''), OMGANG: v('1', '2', 'a', 'A'),
+  });
+  const ffgOf = (k: Record<string, string>): Row => ffgRow(k);
+  await fc.assert(
+    fc.property(fc.array(keyFields, { maxLength: 12 }), fc.array(keyFields, { maxLength: 8 }), fc.array(keyFields, { maxLength: 5 }), (ktill2, ktfort2, probes) => {
+      const c = catalogOf({
+        KTILL2: ktill2.map((k) => ktillFor(ffgOf(k))),
+        KTFORT2: ktfort2.map((k, i) => ktfortFor(ffgOf(k), String(i + 2), '20111')),
+      });
+      for (const k of [...ktill2, ...ktfort2, ...probes]) {
+        const ffgKey = ffgOf(k);
+        if (c.originalOf(ffgKey) !== c.offering(offeringKeyOfFfg(ffgKey), ffgKey.OMGANG)) return false;
+      }
+      return true;
+    }),
+    { numRuns: 300 },
+  );
+  t.pass('300 random catalogs');
+});
+
+t.test('continuation terms: (TERMORDN as an integer, TERMIN) per row in file order, next to the rows', async (t) => {
+  const rows = [ktfortFor(ffg, ' 3', '19771'), ktfortFor(ffg, 'x', '19762'), ktfortFor(ffg, '02', '19772')];
+  const c = catalogOf({ KTFORT2: rows, KTILL2: [ktillFor(ffg)] });
+  const o = c.originalOf(ffg)!;
+  t.same(o.ktfort2Terms, [3, '19771', undefined, '19762', 2, '19772']);
+  t.same(o.ktfort3Terms, []);
+  t.same(o.ktfort2.map((r) => r.TERMIN), ['19771', '19762', '19772'], 'the rows themselves, all three, in file order');
+});
+

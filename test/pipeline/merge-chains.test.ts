@@ -1,6 +1,6 @@
 import t from 'tap';
 import fc from 'fast-check';
-import { mergeChains, foSetOf } from '../../pipeline/merge-chains.js';
+import { EVENTS_PER_BATCH, foSetOf, mergeChainBatches, mergeChains } from '../../pipeline/merge-chains.js';
 import { comparePnrKurs, compareFo } from '../../pipeline/compare.js';
 import type { FoRow, JoinEvent, Row, SourceRow } from '../../pipeline/types.js';
 
@@ -136,4 +136,69 @@ t.test('foSetOf: a non-integer TERMORDN equals nothing, so it neither overrides 
   const fo = (table: 'FORTKURS' | 'INREGFO', TERMORDN: string): FoRow => ({ table, row: { TERMORDN }, line: 0 });
   t.same(foSetOf([fo('FORTKURS', 'x')], [fo('INREGFO', 'x'), fo('INREGFO', ' x')]).map((f) => `${f.table}:${f.row.TERMORDN}`),
     ['FORTKURS:x', 'INREGFO:x', 'INREGFO: x']);
+});
+
+// The batched join (what `eb50 run` uses) against the row-at-a-time one, on
+// the same inputs split into random batches (empty ones included): batch
+// edges inside a PNR+KURS group must not change a single event.
+t.test('property: mergeChainBatches gives the same events whatever the batch edges', async (t) => {
+  const pnr = fc.constantFrom('1', '2', '10', 'a');
+  const kurs = fc.constantFrom('A', 'B');
+  const termordn = fc.integer({ min: 1, max: 4 }).map(String);
+  const termin = fc.constantFrom('20101', '20102');
+  const ffgArb = fc.array(fc.record({ PNR: pnr, KURS: kurs, TERMIN: termin }), { maxLength: 12 });
+  const foArb = fc.array(fc.record({ PNR: pnr, KURS: kurs, TERMORDN: termordn, TERMIN: termin }), { maxLength: 15 });
+  const cuts = fc.array(fc.integer({ min: 0, max: 4 }), { minLength: 1, maxLength: 20 });
+  async function* batched(rows: Row[], sizes: number[]): AsyncGenerator<SourceRow[]> {
+    let line = 1;
+    let i = 0;
+    for (let k = 0; i < rows.length; k++) {
+      // an empty batch, then at least one row: the input always moves on
+      const n = sizes[k % sizes.length];
+      if (n === 0) yield [];
+      const take = Math.max(n, 1);
+      yield rows.slice(i, i + take).map((row) => ({ row, line: ++line }));
+      i += take;
+    }
+  }
+  const fmt = (events: JoinEvent[]) => JSON.stringify(events);
+  await fc.assert(
+    fc.asyncProperty(ffgArb, foArb, foArb, cuts, cuts, cuts, async (ffg, fort, inreg, a, b, c) => {
+      ffg.sort(comparePnrKurs);
+      fort.sort(compareFo);
+      inreg.sort(compareFo);
+      const want = await collect(ffg, fort, inreg);
+      const got: JoinEvent[] = [];
+      for await (const batch of mergeChainBatches({ ffgkurs: batched(ffg, a), fortkurs: batched(fort, b), inregfo: batched(inreg, c) })) {
+        t.ok(batch.length > 0 && batch.length <= EVENTS_PER_BATCH, 'no empty or oversized batch');
+        got.push(...batch);
+      }
+      return fmt(got) === fmt(want);
+    }),
+    { numRuns: 300 },
+  );
+});
+
+t.test('mergeChainBatches: batches hold at most EVENTS_PER_BATCH events, in order', async (t) => {
+  const n = EVENTS_PER_BATCH * 2 + 3;
+  const ffg = Array.from({ length: n }, (_, i) => ffgRow(String(i).padStart(6, '0'), 'A'));
+  async function* one(rows: Row[]): AsyncGenerator<SourceRow[]> {
+    yield rows.map((row, i) => ({ row, line: i + 2 }));
+  }
+  const sizes: number[] = [];
+  const pnrs: string[] = [];
+  for await (const batch of mergeChainBatches({ ffgkurs: one(ffg), fortkurs: one([]), inregfo: one([]) })) {
+    sizes.push(batch.length);
+    for (const e of batch) if (e.kind === 'chain') pnrs.push(e.chain.ffg.PNR);
+  }
+  t.same(sizes, [EVENTS_PER_BATCH, EVENTS_PER_BATCH, 3]);
+  t.same(pnrs, ffg.map((r) => r.PNR));
+});
+
+t.test('chains without FORTKURS or INREGFO rows share one frozen empty array', async (t) => {
+  const events = await collect([ffgRow('1', 'A'), ffgRow('2', 'A')], [], []);
+  const [a, b] = events.map((e) => (e.kind === 'chain' ? e.chain : undefined));
+  t.equal(a?.fortkurs, b?.fortkurs);
+  t.ok(Object.isFrozen(a?.fortkurs), 'a rule that added to it would throw');
+  t.equal(a?.foSet.length, 0);
 });

@@ -1,6 +1,6 @@
 import t from 'tap';
 import fc from 'fast-check';
-import { checkSorted, sortSpec, type SortedTable } from '../../pipeline/sort-check.js';
+import { checkSorted, checkSortedBatches, sortSpec, type SortedTable } from '../../pipeline/sort-check.js';
 import type { Row, SourceRow } from '../../pipeline/types.js';
 import { collect, rejectsInput } from '../fixtures/readers/helpers.js';
 
@@ -79,4 +79,25 @@ t.test('every adjacent swap of a sorted sample is rejected (property)', async (t
 t.test('sortSpec keys', async (t) => {
   t.equal(sortSpec('FFGKURS').keyOf({ PNR: 'p', KURS: 'k', TERMORDN: '1' }), "PNR 'p', KURS 'k'");
   t.equal(sortSpec('FORTKURS').keyOf(fo('p', 'k', '1')), "PNR 'p', KURS 'k', TERMORDN '1'");
+});
+
+t.test('checkSortedBatches: an order across batch edges is checked; the rows before the first bad one pass on', async (t) => {
+  const { compare, keyOf } = sortSpec('FFGKURS');
+  async function* batches(...groups: Row[][]): AsyncGenerator<SourceRow[]> {
+    let line = 2;
+    for (const g of groups) yield g.map((row) => ({ row, line: line++ }));
+  }
+  const r = (PNR: string) => ({ PNR, KURS: 'A' });
+  const passed: number[] = [];
+  const run = async () => {
+    for await (const b of checkSortedBatches(batches([r('1'), r('2')], [], [r('3'), r('4'), r('0'), r('5')]), compare, 'FFGKURS.csv', keyOf)) {
+      passed.push(...b.map((x) => x.line));
+    }
+  };
+  await rejectsInput(t, run(), { code: 'UNSORTED', file: 'FFGKURS.csv', line: 6, reason: "PNR '0', KURS 'A' after PNR '4', KURS 'A'" });
+  t.same(passed, [2, 3, 4, 5], 'the in-order prefix of the last batch passed on first');
+  const edge = async () => {
+    for await (const _ of checkSortedBatches(batches([r('2')], [r('1')]), compare, 'FFGKURS.csv', keyOf));
+  };
+  await rejectsInput(t, edge(), { code: 'UNSORTED', file: 'FFGKURS.csv', line: 3 });
 });

@@ -1,6 +1,7 @@
 import t from 'tap';
 import fc from 'fast-check';
-import { CsvParser, parseQuotedRecord, readCsv, type CsvRecord } from '../../../pipeline/readers/csv.js';
+import { CsvParser, parseQuotedRecord, readCsv, readCsvBatches, type CsvRecord } from '../../../pipeline/readers/csv.js';
+import { rowMaker } from '../../../pipeline/readers/row.js';
 import { formatCsvLine } from '../../../pipeline/write-table.js';
 import { CHUNK_SIZES, collect, ctxFor, rejectsInput, textOf } from '../../fixtures/readers/helpers.js';
 
@@ -202,4 +203,63 @@ t.test('parseQuotedRecord is strict RFC 4180', async (t) => {
   t.same(parseQuotedRecord('"";"a""b";c;', 1, 'f'), ['', 'a"b', 'c', '']);
   t.throws(() => parseQuotedRecord('"a" ;b', 1, 'f'), { code: 'PARSE' });
   t.throws(() => parseQuotedRecord(' "a";b', 1, 'f'), { code: 'PARSE' }, 'space before an opening quote');
+});
+
+/** Rows of `input` pulled by batch until the reader throws: what a
+ *  consumer had received, and the error. */
+async function batchesUntilError(input: string, size: number): Promise<{ lines: number[]; batches: number; err: unknown }> {
+  const lines: number[] = [];
+  let batches = 0;
+  try {
+    for await (const batch of readCsvBatches(textOf(input, size), ctxFor('FORTKURS', 'FORTKURS.csv'))) {
+      t.ok(batch.length > 0, 'no empty batch');
+      batches++;
+      lines.push(...batch.map((r) => r.line));
+    }
+  } catch (err) {
+    return { lines, batches, err };
+  }
+  return { lines, batches, err: undefined };
+}
+
+t.test('readCsvBatches: the same rows as readCsv, one batch per chunk, any chunk size', async (t) => {
+  const input = 'PNR;KURS;TERMORDN;TERMIN\n' + Array.from({ length: 40 }, (_, i) => `P${i};"K\n${i}";${i};20121`).join('\n') + '\n';
+  const want = await read(input);
+  for (const size of CHUNK_SIZES) {
+    const got: unknown[] = [];
+    let batches = 0;
+    for await (const batch of readCsvBatches(textOf(input, size), ctxFor('FORTKURS', 'FORTKURS.csv'))) {
+      batches++;
+      got.push(...batch);
+    }
+    t.same(got, want, `chunks of ${size} bytes`);
+    if (size === 64 * 1024) t.equal(batches, 1, 'the whole file in one chunk is one batch');
+  }
+});
+
+t.test('readCsvBatches: the rows before a bad record arrive before its error, whatever the chunking', async (t) => {
+  // Line 4 has a field too many, line 6 broken quoting: a consumer sees
+  // lines 2 and 3, then the first error in file order.
+  const input = 'PNR;KURS;TERMORDN;TERMIN\nP1;K;1;20121\nP2;K;1;20121\nP3;K;1;20121;x\nP4;K;1;20121\n"P5;K;1;20121\n';
+  for (const size of CHUNK_SIZES) {
+    const { lines, err } = await batchesUntilError(input, size);
+    t.same(lines, [2, 3], `rows before the bad one, chunks of ${size}`);
+    await rejectsInput(t, Promise.reject(err), { code: 'FIELD_COUNT', file: 'FORTKURS.csv', line: 4 });
+  }
+  const quoting = 'PNR;KURS;TERMORDN;TERMIN\nP1;K;1;20121\nP2;K"x;1;20121\n';
+  for (const size of CHUNK_SIZES) {
+    const { lines, err } = await batchesUntilError(quoting, size);
+    t.same(lines, [2], `rows before a quoting error, chunks of ${size}`);
+    await rejectsInput(t, Promise.reject(err), { code: 'PARSE', file: 'FORTKURS.csv', line: 3 });
+  }
+});
+
+t.test('rowMaker: any column name becomes an own property, in column order', async (t) => {
+  const columns = ['A', 'B"C', 'D\\E', 'F\u2028G', "H'I", '}); throw 1; ({'];
+  const row = rowMaker(columns, ['Z'])(['1', '2', '3', '4', '5', '6']);
+  t.same(Object.keys(row), [...columns, 'Z']);
+  t.same(Object.values(row), ['1', '2', '3', '4', '5', '6', '']);
+  const proto = rowMaker(['PNR', '__proto__'], [])(['p', 'x']);
+  t.same(Object.keys(proto), ['PNR'], 'a __proto__ column is not an own property (as when assigned key by key)');
+  t.equal(Object.getPrototypeOf(proto), Object.prototype, 'and does not change the prototype');
 });
