@@ -60,7 +60,7 @@ export interface OpenOptions {
   /** Text encoding of CSV/NDJSON/JSON (SPEC §2). Avro is always UTF-8. */
   encoding: Encoding;
   /** Read chunk size in bytes. For tests (re-chunking at 1 and 7 bytes);
-   *  default 64 KiB. */
+   *  default READ_CHUNK (8 KiB, pipeline/readers/source.ts). */
   highWaterMark?: number;
   /** Longest CSV record / NDJSON line, in characters; default 1 MiB. */
   maxRecordSize?: number;
