@@ -10,11 +10,14 @@ import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { CatalogBuilder } from './catalog.js';
+import type { EventListener } from './log.js';
+import { nextBaseline, readPreviousRun } from './previous-run.js';
 import { Eb50Error, writing } from './errors.js';
 import { ktillhstCopies } from './ktillhst-copies.js';
 import { mergeChainBatches } from './merge-chains.js';
 import { OutcomeSink } from './outcome-sink.js';
-import { OutputDir } from './output-dir.js';
+import { describeHolder, OutputDir } from './output-dir.js';
+import { Progress } from './progress.js';
 import type { RunOptions } from './options.js';
 import { findTableFile, openTableFile, type TableFile, type TableReader } from './read-table.js';
 import { unbatched } from './readers/row.js';
@@ -32,7 +35,9 @@ import { buildSummary, summaryJson, type Summary } from '../stages/sinks/summary
 import {
   codesExhaustedWarning,
   leadingCharInUseWarning,
+  lockTakenOverWarning,
   lockWarning,
+  previousSummaryUnreadableWarning,
   stoppedByLockWarning,
   withoutLocksWarning,
 } from '../stages/sinks/report-text.js';
@@ -45,14 +50,31 @@ export interface RunResult {
   summary: Summary;
   /** The text of sammanfattning.txt (the mail body). */
   summaryText: string;
+  /** The output directory's resultatlista.txt, once published. */
+  resultListPath: string;
+}
+
+export interface RunHooks {
+  /** Called for each log event: start, phases, locks, warnings, end. */
+  onEvent?: EventListener;
+  /** The progress line; default: on stderr when it is a terminal. */
+  progress?: Progress;
 }
 
 /** Counts the rows that pass, for summary.json `inputs` (batches: one
  *  addition per read chunk, not an await per row). */
-async function* counted(batches: AsyncIterable<SourceRow[]>, counts: Record<string, number>, table: string) {
+async function* counted(
+  batches: AsyncIterable<SourceRow[]>,
+  counts: Record<string, number>,
+  table: string,
+  progress: Progress,
+  signal: AbortSignal,
+) {
   counts[table] = 0;
   for await (const batch of batches) {
+    signal.throwIfAborted(); // SIGINT/SIGTERM: stop reading
     counts[table] += batch.length;
+    progress.add(batch.length);
     yield batch;
   }
 }
@@ -74,7 +96,15 @@ async function checkMaintenance(input: string): Promise<void> {
   throw new Eb50Error('MAINTENANCE', text.trim() || `maintenance: ${path} exists; try again later`);
 }
 
-export async function run(opts: RunOptions): Promise<RunResult> {
+export async function run(opts: RunOptions, hooks: RunHooks = {}): Promise<RunResult> {
+  const started = Date.now();
+  const progress = hooks.progress ?? Progress.forStream(process.stderr, opts.quiet || opts.logFormat === 'json');
+  const onEvent: EventListener = hooks.onEvent ?? (() => undefined);
+  // a log line replaces the progress line, which comes back on its next redraw
+  const emit: EventListener = (e) => {
+    progress.clear();
+    onEvent(e);
+  };
   await checkMaintenance(opts.input);
   // Every required input must be there before anything else happens.
   const files = new Map<TableName, TableFile>();
@@ -83,9 +113,17 @@ export async function run(opts: RunOptions): Promise<RunResult> {
   hashes.catch(() => undefined); // read errors surface through the readers
 
   const out = await OutputDir.open(opts.output);
+  emit({ event: 'start', mode: opts.mode, input: opts.input, output: opts.output, runDate: opts.runDate });
   try {
-    return await runInto(out, opts, files, hashes);
+    const result = await runInto(out, opts, files, hashes, emit, progress);
+    const { created, reused } = result.summary.chains;
+    emit({ event: 'end', exitCode: result.exitCode, ms: Date.now() - started, created, reused });
+    return result;
+  } catch (err) {
+    // An interrupted stream fails with its own AbortError: report the signal.
+    throw out.signal.aborted ? out.signal.reason : err;
   } finally {
+    progress.end();
     await out.close();
   }
 }
@@ -95,7 +133,18 @@ async function runInto(
   opts: RunOptions,
   files: ReadonlyMap<TableName, TableFile>,
   hashes: Promise<ReadonlyArray<readonly [TableName, string]>>,
+  emit: EventListener,
+  progress: Progress,
 ): Promise<RunResult> {
+  const previous = await readPreviousRun(opts.output);
+  let phaseStart = Date.now();
+  /** `of`: the tables whose rows the phase read, or the entries it wrote. */
+  const phaseDone = (phase: 'catalog' | 'chains' | 'ktillhst' | 'report', of: readonly string[] | number) => {
+    const now = Date.now();
+    const n = typeof of === 'number' ? of : of.reduce((sum, t) => sum + (rows[t] ?? 0), 0);
+    emit({ event: 'phase', phase, rows: n, ms: now - phaseStart });
+    phaseStart = now;
+  };
   const readerOptions = { encoding: opts.encoding };
   const rows: Record<string, number> = {};
   // The files found up front: no second directory look-up per table.
@@ -106,13 +155,15 @@ async function runInto(
 
   // Catalog tables are indexed in memory (SPEC §10 allows it).
   const catalogBuilder = new CatalogBuilder();
+  progress.phase('catalog');
   for (const table of CATALOG_TABLES) {
     const reader = await open(table);
-    for await (const batch of counted(reader.batches(), rows, table)) {
+    for await (const batch of counted(reader.batches(), rows, table, progress, out.signal)) {
       for (const { row } of batch) catalogBuilder.add(table, row);
     }
   }
   const catalog = catalogBuilder.build();
+  phaseDone('catalog', CATALOG_TABLES);
 
   const [runDay, runClock] = opts.runDate.split('T');
   const ruleOptions = { leadingChar: opts.leadingChar, runDate: runDay, runTime: runClock.replaceAll(':', '') };
@@ -140,10 +191,11 @@ async function runInto(
     maxInMemory: 2_000,
   });
 
+  progress.phase('chains');
   const registration = async (table: 'FFGKURS' | 'FORTKURS' | 'INREGFO') => {
     const reader = await open(table);
     const spec = sortSpec(table);
-    return counted(checkSortedBatches(reader.batches(), spec.compare, reader.fileName, spec.keyOf), rows, table);
+    return counted(checkSortedBatches(reader.batches(), spec.compare, reader.fileName, spec.keyOf), rows, table, progress, out.signal);
   };
   const events = mergeChainBatches({
     ffgkurs: await registration('FFGKURS'),
@@ -155,14 +207,16 @@ async function runInto(
     Readable.from(flowBatches(events), { objectMode: true, highWaterMark: BATCHES_BUFFERED }),
     ...ruleSteps(catalog, state, ruleOptions).map(stepTransform),
     sink,
-  ]);
+  ], { signal: out.signal });
   for (const w of Object.values(deltas)) await w.close();
+  phaseDone('chains', ['FFGKURS', 'FORTKURS', 'INREGFO']);
 
   // KTILLHST: one streamed pass, after the chains (SPEC §7). The first
   // copy comes only once KTILLHST was read to the end, so its columns (the
   // delta's header) are known by then.
   const hst = await open('KTILLHST');
-  const copies = ktillhstCopies(sink.ktillhstRequests, unbatched(counted(hst.batches(), rows, 'KTILLHST')));
+  progress.phase('KTILLHST');
+  const copies = ktillhstCopies(sink.ktillhstRequests, unbatched(counted(hst.batches(), rows, 'KTILLHST', progress, out.signal)));
   let copy = await copies.next();
   const hstWriter = createTableWriter(out.path(deltaPath('KTILLHST')), opts.format, hst.columns(), {
     encoding: opts.encoding,
@@ -173,6 +227,7 @@ async function runInto(
     await report.addKtillhst(copy.value, hst.columns());
   }
   await hstWriter.close();
+  phaseDone('ktillhst', ['KTILLHST']);
 
   // Safety locks (SPEC §9), checked before anything is renamed into place.
   const chains = sink.chains;
@@ -181,6 +236,8 @@ async function runInto(
     withContinuation: chains.withContinuation,
     newOfferings: chains.created + chains.reused,
     maxNewShare: opts.maxNewShare,
+    baseline: previous.baseline,
+    maxShrink: opts.maxShrink,
   });
   const locked = locks.length > 0 && !opts.withoutLocks && opts.mode === 'update';
   const exitCode = locked ? 3 : 0;
@@ -191,18 +248,33 @@ async function runInto(
     report.nothingWritten();
   }
   if (opts.withoutLocks) topWarnings.push(withoutLocksWarning());
-  for (const lock of locks) topWarnings.push(lockWarning(lock));
+  for (const lock of locks) {
+    topWarnings.push(lockWarning(lock));
+    emit({ event: 'lock', text: lock, enforced: !opts.withoutLocks && opts.mode === 'update' });
+  }
+  const notes: string[] = [];
+  if (out.takenOver) notes.push(lockTakenOverWarning(describeHolder(out.takenOver)));
+  if (previous.unreadable) notes.push(previousSummaryUnreadableWarning(previous.unreadable));
+  for (const note of notes) emit({ event: 'warning', text: note });
+  topWarnings.push(...notes.map(lockWarning));
   if (state.termsNotCompleted > 0) topWarnings.push(...codesExhaustedWarning(state.termsNotCompleted));
   if (catalog.kodStartsWith(opts.leadingChar)) topWarnings.push(leadingCharInUseWarning(opts.leadingChar));
 
   const outputs = locked
     ? undefined
     : Object.fromEntries(
-        DELTA_TABLES.map((t) => [
-          t,
-          { rows: t === 'KTILLHST' ? hstWriter.rows : deltas[t].rows, path: deltaPath(t) },
-        ]),
+        await Promise.all(
+          DELTA_TABLES.map(async (t) => [
+            t,
+            {
+              rows: t === 'KTILLHST' ? hstWriter.rows : deltas[t].rows,
+              path: deltaPath(t),
+              sha256: await sha256(out.path(deltaPath(t))),
+            },
+          ]),
+        ),
       );
+  const inputRows = Object.fromEntries(TABLES.map((t) => [t, rows[t] ?? 0]));
   const summary = buildSummary({
     mode: opts.mode,
     leadingChar: opts.leadingChar,
@@ -211,11 +283,14 @@ async function runInto(
     chains,
     termsNotCompleted: state.termsNotCompleted,
     locks,
-    inputs: Object.fromEntries((await hashes).map(([t, sha]) => [t, { rows: rows[t] ?? 0, sha256: sha }])),
+    withoutLocks: opts.withoutLocks,
+    inputs: Object.fromEntries((await hashes).map(([t, sha]) => [t, { rows: inputRows[t], sha256: sha }])),
+    baseline: nextBaseline({ runDate: opts.runDate, rows: inputRows, locks, withoutLocks: opts.withoutLocks }, previous.baseline),
     outputs,
     exitCode,
   });
 
+  progress.phase('report');
   await report.write(out.path('resultatlista.txt'), { topWarnings });
   const html = resultHtml(report.view(topWarnings));
   await writing('resultatlista.html', () => writeFile(out.path('resultatlista.html'), html));
@@ -229,5 +304,6 @@ async function runInto(
     ? ['resultatlista.txt', 'resultatlista.html', 'sammanfattning.txt', 'summary.json']
     : [deltaDirName, 'resultatlista.txt', 'resultatlista.html', 'sammanfattning.txt', 'summary.json'];
   await out.publish(publish);
-  return { exitCode, summary, summaryText };
+  phaseDone('report', Object.values(report.counts).reduce((sum, n) => sum + n, 0));
+  return { exitCode, summary, summaryText, resultListPath: join(opts.output, 'resultatlista.txt') };
 }
