@@ -120,6 +120,8 @@ interface OfferingRecord extends OfferingRows {
   ktfort3: Row[];
   ktfort2Terms: ContinuationTerms;
   ktfort3Terms: ContinuationTerms;
+  /** Another offering with the same KURSKOD and STARTTER (a chain). */
+  sameCourseTerm: OfferingRecord | undefined;
 }
 
 const NO_TERMS: ContinuationTerms = Object.freeze([]);
@@ -200,12 +202,16 @@ function ktillpKey(kurs: string, startter: string, progr: string, proginr: strin
 
 class Indexes implements Catalog {
   readonly offerings = new Map<string, OfferingEntry>();
-  /** The same OfferingRows by KURSKOD, then STARTTER, then a scan of the
-   *  few offerings of that course and start term. This is the look-up of
-   *  every chain (SPEC §4.3): it builds no key string and costs two Map
-   *  look-ups of short strings, where a joined key costs an allocation,
-   *  hashing ~50 characters, and the cache misses of nested Maps. */
-  readonly byCourseTerm = new Map<string, Map<string, OfferingRecord[]>>();
+  /** The same records by STARTTER + KURSKOD (one string: a 5-character
+   *  STARTTER ends where KURSKOD begins, so the key is unambiguous), each
+   *  the head of its `sameCourseTerm` chain. This is the look-up of every
+   *  chain (SPEC §4.3), and it is bound by cache misses (the catalog is far
+   *  larger than the CPU caches): one Map, a short key, and the records
+   *  themselves, instead of a 50-character joined key or nested Maps. A
+   *  STARTTER of any other length goes to `byOtherTerm`. */
+  readonly byTermCourse = new Map<string, OfferingRecord>();
+  /** KURSKOD → STARTTER → chain head, for STARTTERs not 5 characters long. */
+  readonly byOtherTerm = new Map<string, Map<string, OfferingRecord>>();
   readonly kods = new Map<string, Set<string>>();
   readonly kodFirstChars = new Set<string>();
   readonly ktillpRows = new Map<string, Row>();
@@ -216,15 +222,16 @@ class Indexes implements Catalog {
     return this.offerings.get(offeringKey)?.byKursomg.get(kursomg);
   }
   originalOf(ffg: Row): OfferingRows | undefined {
-    const candidates = this.byCourseTerm.get(ffg.KURS ?? '')?.get(ffg.TERMIN ?? '');
-    if (candidates === undefined) return undefined;
+    const kurs = ffg.KURS ?? '';
+    const termin = ffg.TERMIN ?? '';
+    let c = termin.length === 5 ? this.byTermCourse.get(termin + kurs) : this.byOtherTerm.get(kurs)?.get(termin);
     const kurstakt = ffg.KURSTAKT ?? '';
     const kurstid = ffg.KURSTID ?? '';
     const undform = ffg.UNDFORM ?? '';
     const ort = ffg.ORT ?? '';
     const kurstyp = ffg.KURSTYP ?? '';
     const kursomg = ffg.OMGANG ?? '';
-    for (const c of candidates) {
+    for (; c !== undefined; c = c.sameCourseTerm) {
       if (
         c.kursomg === kursomg && c.kurstakt === kurstakt && c.kurstid === kurstid &&
         c.undform === undform && c.ort === ort && c.kurstyp === kurstyp
@@ -270,15 +277,25 @@ class Indexes implements Catalog {
         ktfort3: NO_ROWS,
         ktfort2Terms: NO_TERMS,
         ktfort3Terms: NO_TERMS,
+        sameCourseTerm: undefined,
       };
       entry.byKursomg.set(row.KURSOMG, rows);
-      let byTerm = this.byCourseTerm.get(row.KURSKOD);
-      if (!byTerm) this.byCourseTerm.set(row.KURSKOD, (byTerm = new Map()));
-      let candidates = byTerm.get(row.STARTTER);
-      if (!candidates) byTerm.set(row.STARTTER, (candidates = []));
-      candidates.push(rows);
+      this.addToCourseTerm(row.KURSKOD, row.STARTTER, rows);
     }
     return { entry, rows };
+  }
+  /** Puts `record` at the head of the chain of its course and start term
+   *  (order does not matter: at most one record has a given key and KURSOMG). */
+  private addToCourseTerm(kurskod: string, startter: string, record: OfferingRecord): void {
+    if (startter.length === 5) {
+      record.sameCourseTerm = this.byTermCourse.get(startter + kurskod);
+      this.byTermCourse.set(startter + kurskod, record);
+      return;
+    }
+    let byTerm = this.byOtherTerm.get(kurskod);
+    if (!byTerm) this.byOtherTerm.set(kurskod, (byTerm = new Map()));
+    record.sameCourseTerm = byTerm.get(startter);
+    byTerm.set(startter, record);
   }
   kodInUse(startter: string): ReadonlySet<string> {
     return this.kods.get(startter) ?? EMPTY_SET;

@@ -126,7 +126,7 @@ t.test('CatalogBuilder: no add after build, no unknown table', async (t) => {
 t.test('originalOf(ffg) is offering(offering key, OMGANG): the same record, or none (property)', async (t) => {
   const v = (...xs: string[]) => fc.constantFrom(...xs);
   const keyFields = fc.record({
-    KURS: v('A', 'B'), TERMIN: v('20101', '20102'), KURSTAKT: v('100', ' 100'), KURSTID: v('DAG', 'dag'),
+    KURS: v('A', 'B', '1A', '1'), TERMIN: v('20101', '20102', '2010', '2010 ', ' 20101', '201010'), KURSTAKT: v('100', ' 100'), KURSTID: v('DAG', 'dag'),
     UNDFORM: v('NML'), ORT: v('1', '2'), KURSTYP: v(' _', ''), OMGANG: v('1', '2', 'a', 'A'),
   });
   const ffgOf = (k: Record<string, string>): Row => ffgRow(k);
