@@ -2,7 +2,7 @@
  * Benchmark runner (bench/README.md):
  *
  *   node dist/bench/run.js [--sizes 100000,1000000,5000000] [--keep] [--seed S]
- *                          [--format csv|ndjson|avro] [--heap MB] [--anomalies RATE]
+ *                          [--format csv|ndjson|avro] [--heap MB] [--anomalies RATE] [--repeat N]
  *                          [--results FILE] [--readme FILE] [--no-write]
  *
  * For each size: generate synthetic exports into a temp dir (bench/generate.ts),
@@ -56,6 +56,9 @@ export interface BenchOptions {
   heapMb?: number;
   /** `generate --anomalies`; default 0. */
   anomalies: number;
+  /** eb50 runs and floor measurements per size (default 3): eb50's time
+   *  and peak RSS are the medians, each floor the fastest. */
+  repeat: number;
   /** Where results.json and the README table go; `write: false` writes neither. */
   resultsPath: string;
   readmePath: string;
@@ -88,10 +91,16 @@ export interface Measurement {
   /** Bytes of those three files. */
   inputBytes: number;
   generateSeconds: number;
+  /** Median wall time of the eb50 runs. */
   runSeconds: number;
   rowsPerSecond: number;
-  /** Peak resident set size of the eb50 process, KiB; undefined if unknown. */
+  /** Median peak resident set size of the eb50 runs, KiB; undefined if unknown. */
   peakRssKb: number | undefined;
+  /** The largest peak RSS of the runs, KiB. */
+  peakRssMaxKb?: number;
+  /** Every eb50 run: wall seconds and peak RSS KiB. */
+  runs?: { seconds: number; peakRssKb: number | undefined }[];
+  /** The first non-zero exit code of the runs, else 0. */
   exitCode: number;
   /** From the run's summary.json, when it wrote one. */
   chainsSummary?: { created: number; reused: number; alreadyComplete: number; withContinuation: number };
@@ -118,6 +127,7 @@ export const DEFAULT_SIZES = [100_000, 1_000_000, 5_000_000];
 export const THROUGHPUT_SHARE = 0.5;
 export const RSS_LIMIT_MIB = 512;
 export const RSS_RATIO_LIMIT = 1.3;
+export const DEFAULT_REPEAT = 3;
 const RUN_DATE = '2015-02-23T10:41:50';
 const RSS_MARK = 'EB50_BENCH_MAXRSS_KB=';
 /** Keep only the end of the child's stderr: `time -v` prints last. */
@@ -127,7 +137,7 @@ export const BLOCK_START = '<!-- bench:start -->';
 export const BLOCK_END = '<!-- bench:end -->';
 
 export const BENCH_USAGE = `Usage: node dist/bench/run.js [--sizes 100000,1000000,5000000] [--keep] [--seed S] [--format csv|ndjson|avro]
-                             [--heap MB] [--anomalies RATE] [--results FILE] [--readme FILE] [--no-write]`;
+                             [--heap MB] [--anomalies RATE] [--repeat N] [--results FILE] [--readme FILE] [--no-write]`;
 
 export function parseBenchArgs(argv: string[], root = projectRoot()): BenchOptions {
   let values;
@@ -142,6 +152,7 @@ export function parseBenchArgs(argv: string[], root = projectRoot()): BenchOptio
         format: { type: 'string' },
         heap: { type: 'string' },
         anomalies: { type: 'string' },
+        repeat: { type: 'string' },
         results: { type: 'string' },
         readme: { type: 'string' },
         'no-write': { type: 'boolean', default: false },
@@ -163,8 +174,11 @@ export function parseBenchArgs(argv: string[], root = projectRoot()): BenchOptio
   if (values.anomalies?.trim() === '' || !Number.isFinite(anomalies) || anomalies < 0 || anomalies >= 1) {
     throw new UsageError(`--anomalies must be a rate 0 ≤ r < 1, got ${JSON.stringify(values.anomalies)}`);
   }
+  const repeat = values.repeat ?? String(DEFAULT_REPEAT);
+  if (!/^[1-9][0-9]?$/.test(repeat)) throw new UsageError(`--repeat must be an integer 1–99, got ${JSON.stringify(values.repeat)}`);
   return {
     sizes: sizes.map(Number),
+    repeat: Number(repeat),
     keep: values.keep === true,
     seed: Number(seed),
     format,
@@ -277,6 +291,23 @@ export async function measureFloors(dir: string, format: GenerateFormat, inputRo
   return { rawRead: rawFloor, readSplit: splitFloor, fieldSplit: fieldFloor, parse: parseFloor };
 }
 
+/** The median (the mean of the middle two for an even count). */
+export function median(xs: readonly number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const mid = s.length >> 1;
+  return s.length % 2 === 1 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
+}
+
+/** The floors measured `times` times; each floor is its fastest run (a
+ *  floor is what the machine can do at best). */
+export async function fastestFloors(dir: string, format: GenerateFormat, inputRows: number, times: number): Promise<Floors> {
+  const all: Floors[] = [];
+  for (let i = 0; i < times; i++) all.push(await measureFloors(dir, format, inputRows));
+  const best = (pick: (f: Floors) => Floor | undefined): Floor | undefined =>
+    all.map(pick).reduce<Floor | undefined>((a, b) => (a === undefined || (b !== undefined && b.seconds < a.seconds) ? b : a), undefined);
+  return { rawRead: best((f) => f.rawRead)!, readSplit: best((f) => f.readSplit), fieldSplit: best((f) => f.fieldSplit), parse: best((f) => f.parse)! };
+}
+
 // ---------------------------------------------------------------- the eb50 run
 
 /** GNU time, if `which time` finds one that understands `-v`. */
@@ -354,16 +385,30 @@ export async function measure(chains: number, opts: BenchOptions, cli: string, g
     // --heap caps V8's old space: a run that finishes under a small cap at
     // every size shows that memory does not grow with the streamed tables.
     const nodeFlags = opts.heapMb === undefined ? [] : [`--max-old-space-size=${opts.heapMb}`];
-    const child = gnuTime !== undefined
-      ? await runChild(gnuTime, ['-v', process.execPath, ...nodeFlags, cli, ...cliArgs])
-      : await runChild(process.execPath, [...nodeFlags, '--input-type=module', '-e', WRAPPER, cli, ...cliArgs]);
-    if (child.exitCode !== 0) {
-      const last = child.stderrTail.split('\n').filter((l) => l.startsWith('eb50')).slice(-3).join('\n');
-      process.stderr.write(`eb50 exited ${child.exitCode} for ${chains} chains${last ? `:\n${last}` : ''}\n`);
+    // Wall time and peak RSS vary by ±20 % between identical runs on a
+    // shared VM (V8 sizes its heap by the allocation rate it sees), so every
+    // size runs `repeat` times on the same files and reports the medians.
+    const runs: ChildResult[] = [];
+    for (let i = 0; i < opts.repeat; i++) {
+      rmSync(output, { recursive: true, force: true });
+      const child = gnuTime !== undefined
+        ? await runChild(gnuTime, ['-v', process.execPath, ...nodeFlags, cli, ...cliArgs])
+        : await runChild(process.execPath, [...nodeFlags, '--input-type=module', '-e', WRAPPER, cli, ...cliArgs]);
+      if (child.exitCode !== 0) {
+        const last = child.stderrTail.split('\n').filter((l) => l.startsWith('eb50')).slice(-3).join('\n');
+        process.stderr.write(`eb50 exited ${child.exitCode} for ${chains} chains${last ? `:\n${last}` : ''}\n`);
+      }
+      runs.push(child);
     }
     const inputRows = STREAMED.reduce((sum, t) => sum + stats.rows[t], 0);
     const inputBytes = await rawRead(STREAMED.map((t) => join(input, `${t}.${opts.format}`)));
-    const floors = await measureFloors(input, opts.format, inputRows);
+    const floors = await fastestFloors(input, opts.format, inputRows, opts.repeat);
+    const rss = runs.map((r) => r.peakRssKb).filter((k): k is number => k !== undefined);
+    const child = {
+      seconds: median(runs.map((r) => r.seconds)),
+      peakRssKb: rss.length === runs.length ? median(rss) : undefined,
+      exitCode: runs.find((r) => r.exitCode !== 0)?.exitCode ?? 0,
+    };
     const rowsPerSecond = inputRows / child.seconds;
     return {
       chains,
@@ -373,6 +418,8 @@ export async function measure(chains: number, opts: BenchOptions, cli: string, g
       runSeconds: child.seconds,
       rowsPerSecond,
       peakRssKb: child.peakRssKb,
+      peakRssMaxKb: rss.length === 0 ? undefined : Math.max(...rss),
+      runs: runs.map((r) => ({ seconds: r.seconds, peakRssKb: r.peakRssKb })),
       exitCode: child.exitCode,
       chainsSummary: readSummary(output),
       floors,
@@ -418,7 +465,7 @@ export function sizeLabel(n: number): string {
   return String(n);
 }
 
-const HEADER = '| chains | input rows | eb50 s | eb50 rows/s | peak RSS MiB | (a) raw read rows/s | (b) read + line split rows/s | (b′) + field split rows/s | (c) parse rows/s | eb50 ÷ (b) | ≥ 50 % of (b) | RSS ≤ 512 MiB | exit | created | reused |';
+const HEADER = '| chains | input rows | eb50 s | eb50 rows/s | peak RSS MiB (max) | (a) raw read rows/s | (b) read + line split rows/s | (b′) + field split rows/s | (c) parse rows/s | eb50 ÷ (b) | ≥ 50 % of (b) | RSS ≤ 512 MiB | exit | created | reused |';
 const RULE = '|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|:-:|:-:|---:|---:|---:|';
 
 export function formatRow(m: Measurement, throughput: boolean | undefined, rssLimit: boolean | undefined): string {
@@ -429,7 +476,7 @@ export function formatRow(m: Measurement, throughput: boolean | undefined, rssLi
     num(m.inputRows),
     m.runSeconds.toFixed(1),
     num(m.rowsPerSecond),
-    rss === undefined ? '?' : rss.toFixed(0),
+    rss === undefined ? '?' : m.peakRssMaxKb === undefined || (m.runs?.length ?? 1) < 2 ? rss.toFixed(0) : `${rss.toFixed(0)} (${mib(m.peakRssMaxKb)!.toFixed(0)})`,
     num(m.floors.rawRead.rowsPerSecond),
     m.floors.readSplit === undefined ? '–' : num(m.floors.readSplit.rowsPerSecond),
     m.floors.fieldSplit === undefined ? '–' : num(m.floors.fieldSplit.rowsPerSecond),
@@ -449,7 +496,7 @@ export interface RunInfo {
   node: string;
   machine: string;
   rssMethod: string;
-  opts: Pick<BenchOptions, 'seed' | 'format' | 'heapMb' | 'anomalies'>;
+  opts: Pick<BenchOptions, 'seed' | 'format' | 'heapMb' | 'anomalies'> & { repeat?: number };
 }
 
 /** The Markdown block: what ran where, the table, the ratio line. */
@@ -463,6 +510,7 @@ export function markdownBlock(info: RunInfo, ms: readonly Measurement[], targets
   return [
     `Measured ${info.date} UTC, Node ${info.node}, ${info.machine}; generator seed ${info.opts.seed}, ${info.opts.format}` +
       `${info.opts.anomalies > 0 ? `, anomalies ${info.opts.anomalies}` : ''}; peak RSS via ${info.rssMethod}` +
+      `${(info.opts.repeat ?? 1) > 1 ? `; eb50 ran ${info.opts.repeat} times per size (median time and RSS, the largest RSS in brackets), each floor is the fastest of ${info.opts.repeat}` : ''}` +
       `${info.opts.heapMb === undefined ? '' : `; eb50 under --max-old-space-size=${info.opts.heapMb}`}.`,
     '',
     HEADER,
@@ -497,7 +545,10 @@ export function resultsJson(info: RunInfo, ms: readonly Measurement[], targets: 
     inputRows: m.inputRows,
     inputBytes: m.inputBytes,
     generateSeconds: m.generateSeconds,
-    eb50: { seconds: m.runSeconds, rowsPerSecond: m.rowsPerSecond, peakRssMiB: mib(m.peakRssKb) ?? null, exitCode: m.exitCode },
+    eb50: {
+      seconds: m.runSeconds, rowsPerSecond: m.rowsPerSecond, peakRssMiB: mib(m.peakRssKb) ?? null, peakRssMaxMiB: mib(m.peakRssMaxKb) ?? null,
+      exitCode: m.exitCode, runs: (m.runs ?? []).map((r) => ({ seconds: r.seconds, peakRssMiB: mib(r.peakRssKb) ?? null })),
+    },
     floors: {
       rawRead: m.floors.rawRead,
       readSplit: m.floors.readSplit ?? null,
@@ -530,9 +581,9 @@ export async function runBench(opts: BenchOptions, out: (text: string) => void =
     node: process.version,
     machine: `${platform()} ${arch()}, ${cpus().length} × ${cpus()[0]?.model.trim() ?? 'unknown CPU'}`,
     rssMethod: gnuTime !== undefined ? `${gnuTime} -v` : 'process.resourceUsage() wrapper',
-    opts: { seed: opts.seed, format: opts.format, heapMb: opts.heapMb, anomalies: opts.anomalies },
+    opts: { seed: opts.seed, format: opts.format, heapMb: opts.heapMb, anomalies: opts.anomalies, repeat: opts.repeat },
   };
-  out(`eb50 benchmark, seed ${opts.seed}, ${opts.format}, peak RSS via ${info.rssMethod}\n${HEADER}\n${RULE}\n`);
+  out(`eb50 benchmark, seed ${opts.seed}, ${opts.format}, ${opts.repeat} run(s) per size, peak RSS via ${info.rssMethod}\n${HEADER}\n${RULE}\n`);
   const measurements: Measurement[] = [];
   for (const size of opts.sizes) {
     const m = await measure(size, opts, cli, gnuTime);

@@ -1,7 +1,9 @@
 #!/usr/bin/env node
 /** argv → options → run() → exit code; nothing else. */
 import { readFileSync } from 'node:fs';
+import { setFlagsFromString } from 'node:v8';
 import { Eb50Error, exitCodeOf } from '../pipeline/errors.js';
+import { heapGrowthFlag } from '../pipeline/heap-growth.js';
 import { createLogger, type EventListener } from '../pipeline/log.js';
 import { parseCommand, USAGE, type Command } from '../pipeline/options.js';
 
@@ -64,5 +66,9 @@ async function main(argv: string[]): Promise<number> {
     return code;
   }
 }
+
+// Level peak RSS (pipeline/heap-growth.ts).
+const heapFlag = heapGrowthFlag(process.execArgv, process.env.NODE_OPTIONS);
+if (heapFlag !== undefined) setFlagsFromString(heapFlag);
 
 process.exitCode = await main(process.argv.slice(2));

@@ -3,7 +3,7 @@ import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DEFAULTS, generate } from '../../bench/generate.js';
 import {
-  BLOCK_END, BLOCK_START, DEFAULT_SIZES, STREAMED, evaluateTargets, fieldSplit, formatRow, markdownBlock, parseBenchArgs, parseRows,
+  BLOCK_END, BLOCK_START, DEFAULT_SIZES, STREAMED, evaluateTargets, fieldSplit, formatRow, markdownBlock, median, parseBenchArgs, parseRows,
   rawRead, readSplit, replaceBlock, runBench, sizeLabel, type Measurement, type RunInfo,
 } from '../../bench/run.js';
 
@@ -31,6 +31,8 @@ t.test('parseBenchArgs', async (t) => {
   t.equal(d.resultsPath, '/root/bench/results.json');
   t.equal(d.readmePath, '/root/bench/README.md');
   t.equal(d.write, true);
+  t.equal(d.repeat, 3, 'three runs per size by default');
+  t.equal(parseBenchArgs(['--repeat', '5'], '/root').repeat, 5);
   const o = parseBenchArgs(['--sizes', '1000, 2000', '--format', 'avro', '--heap', '96', '--anomalies', '0.01', '--no-write', '--results', 'r.json', '--readme', 'R.md'], '/root');
   t.same(o.sizes, [1000, 2000]);
   t.equal(o.format, 'avro');
@@ -42,6 +44,7 @@ t.test('parseBenchArgs', async (t) => {
   for (const [argv, message] of [
     [['--sizes', '0'], /--sizes/], [['--sizes', '1e6'], /--sizes/], [['--format', 'json'], /--format/],
     [['--heap', 'x'], /--heap/], [['--anomalies', '1'], /--anomalies/], [['--seed', '-1'], /--seed/], [['--bogus'], /bogus/],
+    [['--repeat', '0'], /--repeat/], [['--repeat', 'x'], /--repeat/],
   ] as [string[], RegExp][]) {
     t.throws(() => parseBenchArgs(argv, '/root'), { name: 'UsageError', message }, argv.join(' '));
   }
@@ -82,6 +85,14 @@ t.test('the Markdown block: one row per size with verdicts, and the ratio line',
   t.match(formatRow({ ...m(1000), peakRssKb: undefined, chainsSummary: undefined }, undefined, undefined), /\| \? \| .* \| – \| – \| 0 \| – \| – \|$/);
 });
 
+t.test('median of the repeated runs', async (t) => {
+  t.equal(median([3]), 3);
+  t.equal(median([245, 180, 214]), 214, 'odd count: the middle one, whatever the order');
+  t.equal(median([4, 1, 3, 2]), 2.5, 'even count: the mean of the middle two');
+  const row = formatRow({ ...m(1_000_000, { rssMiB: 180 }), peakRssMaxKb: 245 * 1024, runs: [{ seconds: 1, peakRssKb: 1 }, { seconds: 1, peakRssKb: 1 }] }, undefined, undefined);
+  t.match(row, /^\| 1M \| [^|]+\| [^|]+\| [^|]+\| 180 \(245\) \|/, 'the RSS cell: median (largest)');
+});
+
 t.test('replaceBlock replaces only what is between the markers', async (t) => {
   const text = `# Bench\n\nintro\n\n${BLOCK_START}\nold table\n${BLOCK_END}\n\nafter\n`;
   const once = replaceBlock(text, 'new table');
@@ -115,7 +126,7 @@ t.test('runBench on two small sizes writes results.json and the README block', a
   writeFileSync(readmePath, `# x\n${BLOCK_START}\n${BLOCK_END}\ntail\n`);
   const printed: string[] = [];
   const { measurements } = await runBench(
-    { sizes: [1000, 3000], keep: false, seed: 2, format: 'csv', anomalies: 0.02, resultsPath, readmePath, write: true },
+    { sizes: [1000, 3000], keep: false, seed: 2, format: 'csv', anomalies: 0.02, repeat: 2, resultsPath, readmePath, write: true },
     (s) => printed.push(s),
   );
   t.equal(measurements.length, 2);
@@ -125,13 +136,16 @@ t.test('runBench on two small sizes writes results.json and the README block', a
     t.ok(x.rowsPerSecond > 0 && x.floors.rawRead.rowsPerSecond > 0 && x.floors.parse.rowsPerSecond > 0, 'rates measured');
     t.ok(x.peakRssKb !== undefined && x.peakRssKb > 10_000, `peak RSS ${x.peakRssKb} KiB`);
     t.equal(x.chainsSummary?.withContinuation !== undefined, true, 'summary.json read');
+    t.equal(x.runs?.length, 2, 'eb50 ran twice');
+    t.equal(x.runSeconds, median(x.runs!.map((r) => r.seconds)), 'the time is the median of the runs');
+    t.ok(x.peakRssMaxKb! >= x.peakRssKb!, 'the largest RSS is at least the median');
   }
   const results = JSON.parse(readFileSync(resultsPath, 'utf8')) as { sizes: { chains: number; eb50: { exitCode: number }; floors: Record<string, unknown> }[]; targets: Record<string, unknown> };
   t.same(results.sizes.map((s) => s.chains), [1000, 3000]);
   t.same(Object.keys(results.sizes[0].floors), ['rawRead', 'readSplit', 'fieldSplit', 'parse']);
   t.equal(results.targets.rssLimitMiB, 512);
   const readme = readFileSync(readmePath, 'utf8');
-  t.match(readme, /^# x\n<!-- bench:start -->\nMeasured .*\n\n\| chains \|/);
+  t.match(readme, /^# x\n<!-- bench:start -->\nMeasured .*eb50 ran 2 times per size.*\n\n\| chains \|/);
   t.match(readme, /\| 1k \| .*\n\| 3k \| /);
   t.match(readme, /<!-- bench:end -->\ntail\n$/);
   t.match(printed.join(''), /\| 3k \|/);
