@@ -11,16 +11,18 @@
  *   - every output in sight is whole and from one run: `delta/` is the old
  *     set or, byte for byte, the set an uninterrupted run writes; so are
  *     `summary.json` and the result list; nothing else is there but dot
- *     entries (the dead run's temp dir and lock);
- *   - `summary.json` is renamed last: a new one never stands beside an old
- *     `delta/`. The reverse (new `delta/`, old `summary.json`) is the
- *     documented window of docs/readings.md;
+ *     entries (the dead run's temp dir, lock and publishing journal);
+ *   - `summary.json`, when there is one, comes from the same run as
+ *     `delta/`: publishing sets the old one aside first and renames the new
+ *     one in last, so a run killed between two renames leaves no
+ *     `summary.json` (a loader waits) and a journal (`.eb50-publish.json`);
  *   - a run killed after setting the old `delta/` aside has it in
  *     `.eb50-old-PID-delta`, whole;
  *   - recovery: the next run's start (OutputDir.open: take over the dead
- *     pid's lock, sweep its temp dir, put a set-aside `delta/` back) leaves
- *     `delta/` old or new and no dot entry; every `--full-every` tries a
- *     whole next CLI run instead, which must exit 0 with the new `delta/`.
+ *     pid's lock, finish a journaled publishing, sweep its temp dir, put a
+ *     set-aside `delta/` back) leaves `delta/` and `summary.json` both old or
+ *     both new and no dot entry; every `--full-every` tries a whole next CLI
+ *     run instead, which must exit 0 with the new `delta/`.
  */
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
@@ -34,6 +36,8 @@ import { OutputDir } from '../pipeline/output-dir.js';
 import { DEFAULTS, generate, mulberry32 } from './generate.js';
 
 export const RUN_DATE = '2015-02-23T10:41:50';
+/** pipeline/output-dir.ts's journal of a publishing under way. */
+const PUBLISH_JOURNAL = '.eb50-publish.json';
 
 export type Files = Map<string, Buffer>;
 
@@ -174,7 +178,8 @@ export function judgeOutputs(s: KillSetup, files: Files, finished: boolean): Omi
     if (!asideDelta) problems.push('delta/ is gone and not set aside');
     else if (!same(under(files, `${asides[0]}/`), under(s.old, 'delta/'))) problems.push('the set-aside delta/ is not the old one whole');
   }
-  if (summary === 'new' && delta !== 'new') problems.push(`a new summary.json beside the ${delta} delta/ (summary.json must come last)`);
+  if ((summary === 'old' || summary === 'new') && delta !== summary && delta !== 'mixed') problems.push(`summary.json is ${summary} but delta/ is ${delta} (they must come from one run)`);
+  if (summary === 'absent' && !top.has(PUBLISH_JOURNAL)) problems.push('summary.json is gone and no publishing journal says why');
   if (finished && (delta !== 'new' || summary !== 'new')) problems.push('the run finished but its outputs are not the new ones');
   if (finished && visible.length !== top.size) problems.push(`the run finished but left ${[...top].filter((n) => n.startsWith('.')).join(', ')}`);
   return { finished, delta, summary, asideDelta, problems };
@@ -203,7 +208,9 @@ export async function recoverByOpen(s: KillSetup): Promise<string[]> {
   const files = await snapshot(s.output);
   const problems: string[] = [];
   const delta = versionOf(under(files, 'delta/'), under(s.old, 'delta/'), under(s.fresh, 'delta/'));
+  const summary = versionOf(under(files, 'summary.json'), under(s.old, 'summary.json'), under(s.fresh, 'summary.json'));
   if (delta !== 'old' && delta !== 'new') problems.push(`after recovery delta/ is ${delta}`);
+  if (summary !== delta) problems.push(`after recovery summary.json is ${summary} and delta/ ${delta}`);
   const dots = (await readdir(s.output)).filter((n) => n.startsWith('.'));
   if (dots.length > 0) problems.push(`after recovery still there: ${dots.join(', ')}`);
   return problems;
@@ -238,7 +245,7 @@ async function main(argv: string[]): Promise<number> {
   const seed = Number(values.seed ?? 1);
   const fullEvery = Math.max(1, Number(values['full-every'] ?? 10));
   const dir = values.keep ?? (await mkdtemp(join(tmpdir(), 'eb50-kill-')));
-  const tally = { finished: 0, old: 0, new: 0, aside: 0, newDeltaOldSummary: 0, failed: 0 };
+  const tally = { finished: 0, old: 0, new: 0, aside: 0, publishing: 0, failed: 0 };
   try {
     const s = await prepareKill(dir, Number(values.chains ?? 20_000));
     process.stderr.write(`kill: an uninterrupted run takes ${s.runMs} ms; ${tries} tries, seed ${seed}\n`);
@@ -248,7 +255,7 @@ async function main(argv: string[]): Promise<number> {
       if (k.finished) tally.finished++;
       else if (k.asideDelta) tally.aside++;
       else tally[k.delta === 'new' ? 'new' : 'old']++;
-      if (k.delta === 'new' && k.summary === 'old') tally.newDeltaOldSummary++;
+      if (k.summary === 'absent') tally.publishing++;
       if (problems.length > 0) {
         tally.failed++;
         process.stdout.write(`FAIL try ${i} (kill after ${k.delayMs} ms): ${problems.join('; ')}\n`);
@@ -258,7 +265,7 @@ async function main(argv: string[]): Promise<number> {
     if (values.keep === undefined) await rm(dir, { recursive: true, force: true });
   }
   process.stdout.write(`kill: ${tries} tries: ${tally.old} left the old outputs, ${tally.new} the new ones `
-    + `(${tally.newDeltaOldSummary} of them new delta/ with the old summary.json), ${tally.aside} died with delta/ set aside, `
+    + `(${tally.publishing} of all died while publishing: no summary.json, a journal the next run finished), ${tally.aside} died with delta/ set aside, `
     + `${tally.finished} finished before the kill; ${tally.failed} failures\n`);
   return tally.failed === 0 ? 0 : 1;
 }

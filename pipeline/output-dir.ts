@@ -8,11 +8,17 @@
  * and leaves the previous outputs as they were. A run killed with SIGKILL
  * cannot clean up; the next run removes temporary directories of dead
  * processes and takes over their lock.
+ *
+ * Publishing is several renames, so it is journaled: the journal names the
+ * temporary directory and the entries, and the previous summary.json is set
+ * aside before the first rename. A run killed between two renames thus
+ * leaves no summary.json (a loader waits), and the next run finishes the
+ * dead run's publishing from the journal before it does anything else.
  */
 import { readFileSync, rmSync, unlinkSync } from 'node:fs';
 import { link, mkdir, readFile, readdir, rename, rm, stat, unlink, writeFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { Eb50Error, InterruptedError, OutputError } from './errors.js';
 
@@ -22,6 +28,17 @@ const LOCK_FILE = '.eb50.lock';
 const TAKEOVER_FILE = '.eb50.lock.takeover';
 const TMP_PREFIX = '.eb50-tmp-';
 const OLD_PREFIX = '.eb50-old-';
+/** Written before the renames of publish(), removed after the last. */
+const JOURNAL = '.eb50-publish.json';
+/** The entry a loader waits for: set aside first, renamed in last. */
+const MARKER = 'summary.json';
+
+interface Journal {
+  pid: number;
+  /** The temporary directory's name inside --output. */
+  tmp: string;
+  names: string[];
+}
 /** How long an interrupted run may take to stop its streams and clean up. */
 const ABORT_GRACE_MS = 5_000;
 
@@ -135,14 +152,66 @@ function outputError(dir: string, err: unknown): OutputError {
   return new OutputError(`cannot write the output directory ${dir}: ${e.code ?? e.message}`);
 }
 
-/** Cleans up after dead runs: temporary directories go; an output directory
- *  that a run killed mid-publish had set aside (`.eb50-old-PID-delta`) goes
- *  back into place if nothing replaced it, and is removed otherwise. */
+/**
+ * Moves `from/name` to `dir/name`. A directory replaces the previous one
+ * whole: the old one is renamed aside (`.eb50-old-PID-name`), then removed,
+ * so a loader never sees a mix of two runs' delta files.
+ */
+async function replaceEntry(dir: string, from: string, name: string, pid: number): Promise<void> {
+  const source = join(from, name);
+  const target = join(dir, name);
+  if (!(await stat(source)).isDirectory()) return rename(source, target);
+  const aside = join(dir, `${OLD_PREFIX}${pid}-${name}`);
+  const hadOld = await exists(target);
+  if (hadOld) await rename(target, aside);
+  await rename(source, target);
+  if (hadOld) await rm(aside, { recursive: true, force: true });
+}
+
+const exists = (path: string): Promise<boolean> => stat(path).then(() => true, () => false);
+
+function parseJournal(text: string): Journal | undefined {
+  try {
+    const j = JSON.parse(text) as Partial<Journal>;
+    const ok = Number.isInteger(j.pid) && typeof j.tmp === 'string' && j.tmp.startsWith(TMP_PREFIX) && !j.tmp.includes('/')
+      && Array.isArray(j.names) && j.names.every((n) => typeof n === 'string' && n !== '' && !n.includes('/') && !n.startsWith('.'));
+    return ok ? (j as Journal) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Finishes the publishing of a run killed between two renames: what its
+ *  journal names and its temporary directory still holds goes into place,
+ *  in the journal's order (summary.json last). */
+async function rollForward(dir: string): Promise<void> {
+  let text: string;
+  try {
+    text = await readFile(join(dir, JOURNAL), 'utf8');
+  } catch {
+    return; // no journal: no publishing was cut short
+  }
+  const journal = parseJournal(text);
+  if (journal !== undefined && journal.pid !== process.pid && processAlive(journal.pid)) return;
+  if (journal !== undefined && (await exists(join(dir, journal.tmp)))) {
+    for (const name of journal.names) {
+      if (await exists(join(dir, journal.tmp, name))) await replaceEntry(dir, join(dir, journal.tmp), name, journal.pid);
+    }
+  }
+  await unlink(join(dir, JOURNAL));
+}
+
+/** Cleans up after dead runs: an interrupted publishing is finished
+ *  (rollForward), temporary directories go; an output directory that a run
+ *  killed mid-publish had set aside (`.eb50-old-PID-delta`) goes back into
+ *  place if nothing replaced it, and is removed otherwise. */
 async function sweepLeftovers(dir: string): Promise<void> {
+  await rollForward(dir);
   const names = await readdir(dir);
   for (const name of names) {
     const draft = /^\.eb50\.lock(?:\.takeover)?\.(\d+)\.[0-9a-f]+$/.exec(name);
     if (draft && !processAlive(Number(draft[1]))) await unlink(join(dir, name)).catch(() => undefined);
+    if (name.startsWith(`${JOURNAL}.`) && !processAlive(Number(name.slice(JOURNAL.length + 1)))) await unlink(join(dir, name)).catch(() => undefined);
     if (!name.startsWith(TMP_PREFIX) && !name.startsWith(OLD_PREFIX)) continue;
     const m = /^\.eb50-(?:tmp|old)-(\d+)-(.*)$/.exec(name);
     const pid = m ? Number(m[1]) : undefined;
@@ -219,26 +288,23 @@ export class OutputDir {
 
   /**
    * Renames the named entries (files or directories) of the temp dir into
-   * place, in the given order: put summary.json last. A directory replaces
-   * the previous one whole (the old one is renamed aside, then removed), so
-   * a loader never sees a mix of two runs' delta files.
+   * place, in the given order: put summary.json last. Journaled (see the
+   * top of this file): the journal first, then the previous summary.json
+   * aside, the renames, and the journal removed last.
    */
   async publish(names: string[]): Promise<void> {
     this.publishing = true;
+    const journal = join(this.dir, JOURNAL);
+    const markerAside = join(this.dir, `${OLD_PREFIX}${process.pid}-${MARKER}`);
     try {
-      for (const name of names) {
-        const target = join(this.dir, name);
-        const isDir = (await stat(this.path(name))).isDirectory();
-        if (isDir) {
-          const aside = join(this.dir, `${OLD_PREFIX}${process.pid}-${name}`);
-          const hadOld = await stat(target).then(() => true, () => false);
-          if (hadOld) await rename(target, aside);
-          await rename(this.path(name), target);
-          if (hadOld) await rm(aside, { recursive: true, force: true });
-        } else {
-          await rename(this.path(name), target);
-        }
-      }
+      const draft = `${journal}.${process.pid}`;
+      await writeFile(draft, JSON.stringify({ pid: process.pid, tmp: basename(this.tmp), names } satisfies Journal));
+      await rename(draft, journal);
+      const replacesMarker = names.includes(MARKER) && (await exists(join(this.dir, MARKER)));
+      if (replacesMarker) await rename(join(this.dir, MARKER), markerAside);
+      for (const name of names) await replaceEntry(this.dir, this.tmp, name, process.pid);
+      if (replacesMarker) await unlink(markerAside);
+      await unlink(journal);
     } catch (err) {
       throw outputError(this.dir, err);
     } finally {

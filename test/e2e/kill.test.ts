@@ -2,11 +2,10 @@
  * SIGKILL at seeded random moments of an update run (issue #5, SPEC §9): the
  * output directory holds a complete earlier run; after each kill every
  * output in sight is whole and from one run (delta/ old or, byte for byte,
- * the uninterrupted run's; summary.json too, and never newer than delta/),
- * and the next run's start takes over the dead run's lock and sweeps its
- * temp dir. The guarantees checked are those of bench/kill.ts, which runs
- * 200+ tries on demand; docs/readings.md documents the one window (a new
- * delta/ beside the old summary.json).
+ * the uninterrupted run's; summary.json, when there is one, from the same
+ * run as delta/), and the next run's start takes over the dead run's lock,
+ * finishes a journaled publishing and sweeps its temp dir. The guarantees
+ * checked are those of bench/kill.ts, which runs 200+ tries on demand.
  */
 import t from 'tap';
 import { cp, rm, writeFile } from 'node:fs/promises';
@@ -46,11 +45,20 @@ t.test('the judge sees a partial file, a mixed delta/, a summary.json newer than
   t.same(await problems(), ['delta/ is a mix, or partial']);
   await writeFile(join(output, 'delta', 'B.csv'), 'old b');
   await writeFile(join(output, 'summary.json'), 'new');
-  t.same(await problems(), ['a new summary.json beside the old delta/ (summary.json must come last)']);
+  t.same(await problems(), ['summary.json is new but delta/ is old (they must come from one run)']);
+  await cp(join(dir, 'fresh', 'delta'), join(output, 'delta'), { recursive: true });
+  await writeFile(join(output, 'summary.json'), 'old');
+  t.same(await problems(), ['summary.json is old but delta/ is new (they must come from one run)'], 'the window before journaling');
+  await rm(join(output, 'summary.json'));
+  t.same(await problems(), ['summary.json is gone and no publishing journal says why']);
+  await writeFile(join(output, '.eb50-publish.json'), '{}');
+  t.same(await problems(), [], 'killed while publishing: no summary.json, a journal');
   await rm(join(output, 'delta'), { recursive: true });
   await writeFile(join(output, 'summary.json'), 'ne');
   t.same(await problems(), ['summary.json is mixed', 'delta/ is gone and not set aside']);
-  await cp(join(dir, 'old', 'delta'), join(output, '.eb50-old-999999999-delta'), { recursive: true });
   await writeFile(join(output, 'summary.json'), 'old');
-  t.same(await problems(), [], 'delta/ set aside whole: the documented window, put back by the next run');
+  t.same(await problems(), ['delta/ is gone and not set aside', 'summary.json is old but delta/ is absent (they must come from one run)']);
+  await cp(join(dir, 'old', 'delta'), join(output, '.eb50-old-999999999-delta'), { recursive: true });
+  await rm(join(output, 'summary.json'));
+  t.same(await problems(), [], 'delta/ set aside whole while publishing: the next run finishes the publishing');
 });

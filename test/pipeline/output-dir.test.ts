@@ -108,3 +108,59 @@ t.test('runs racing for a stale lock never hold the output directory at the same
   for (let i = 1; i < held.length; i++) t.ok(held[i].start! >= held[i - 1].end!, 'no two runs held it at once');
   t.same(await readdir(dir), [], 'no lock, guard or draft left');
 });
+
+t.test('publish leaves no journal and no set-aside summary.json', async (t) => {
+  const dir = t.testdir({ delta: { 'KTILL2.csv': 'old' }, 'summary.json': 'old' });
+  const out = await OutputDir.open(dir);
+  await mkdir(out.path('delta'));
+  await writeFile(out.path('delta', 'KTILL2.csv'), 'new');
+  await writeFile(out.path('summary.json'), 'new');
+  await out.publish(['delta', 'summary.json']);
+  t.same((await readdir(dir)).filter((n) => n.startsWith('.eb50-publish') || n.startsWith('.eb50-old-')), [], 'nothing of the publishing left');
+  await out.close();
+});
+
+/** The output directory of a run (pid 999999999, dead) killed after `done`
+ *  of its publishing steps, over old delta/ + summary.json. */
+function killedWhilePublishing(done: number): Record<string, unknown> {
+  const tmp = '.eb50-tmp-999999999-abcd';
+  const journal = JSON.stringify({ pid: 999999999, tmp, names: ['delta', 'resultatlista.txt', 'summary.json'] });
+  const steps: ((d: Record<string, any>) => void)[] = [
+    (d) => { d[tmp].delta = { 'KTILL2.csv': 'new' }; d[tmp]['resultatlista.txt'] = 'new'; d[tmp]['summary.json'] = 'new'; d['.eb50-publish.json'] = journal; },
+    (d) => { d['.eb50-old-999999999-summary.json'] = d['summary.json']; delete d['summary.json']; },
+    (d) => { d['.eb50-old-999999999-delta'] = d.delta; delete d.delta; },
+    (d) => { d.delta = d[tmp].delta; delete d[tmp].delta; },
+    (d) => { delete d['.eb50-old-999999999-delta']; },
+    (d) => { d['resultatlista.txt'] = d[tmp]['resultatlista.txt']; delete d[tmp]['resultatlista.txt']; },
+    (d) => { d['summary.json'] = d[tmp]['summary.json']; delete d[tmp]['summary.json']; },
+    (d) => { delete d['.eb50-old-999999999-summary.json']; },
+  ];
+  const d: Record<string, any> = { '.eb50.lock': '999999999\n', [tmp]: {}, delta: { 'KTILL2.csv': 'old' }, 'resultatlista.txt': 'old', 'summary.json': 'old' };
+  for (const step of steps.slice(0, done)) step(d);
+  return d;
+}
+
+t.test('a run killed between any two renames of its publishing: the next run finishes it from the journal', async (t) => {
+  for (let done = 1; done <= 8; done++) {
+    const dir = t.testdir(killedWhilePublishing(done) as never);
+    const marker = await readFile(join(dir, 'summary.json'), 'utf8').catch(() => 'absent');
+    const expected = done === 1 ? 'old' : done >= 7 ? 'new' : 'absent';
+    t.equal(marker, expected, `after ${done} steps: summary.json ${expected}, never beside the other run's delta/`);
+    const out = await OutputDir.open(dir);
+    await out.close();
+    t.same((await readdir(dir)).sort(), ['delta', 'resultatlista.txt', 'summary.json'], `after ${done} steps: only the outputs remain`);
+    for (const f of ['delta/KTILL2.csv', 'resultatlista.txt', 'summary.json']) {
+      t.equal(await readFile(join(dir, f), 'utf8'), 'new', `after ${done} steps: ${f} is the dead run's, whole`);
+    }
+  }
+});
+
+t.test('a journal whose temporary directory is gone, or that is unreadable, is removed; the outputs stay', async (t) => {
+  for (const journal of [JSON.stringify({ pid: 999999999, tmp: '.eb50-tmp-999999999-gone', names: ['summary.json'] }), '{"pid": 1, "tmp": "../x"', '{}']) {
+    const dir = t.testdir({ '.eb50-publish.json': journal, 'summary.json': 'old', delta: { 'KTILL2.csv': 'old' } });
+    const out = await OutputDir.open(dir);
+    await out.close();
+    t.same((await readdir(dir)).sort(), ['delta', 'summary.json'], journal);
+    t.equal(await readFile(join(dir, 'summary.json'), 'utf8'), 'old');
+  }
+});
