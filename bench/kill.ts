@@ -26,6 +26,7 @@
  */
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
+import { watch } from 'node:fs';
 import { cp, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -199,6 +200,30 @@ export async function killTry(s: KillSetup, delayMs: number): Promise<KillTry> {
   return result;
 }
 
+/**
+ * One try aimed at publishing: the old outputs, a run of the new export,
+ * SIGKILL as soon as the output directory has seen `afterEvents` entries
+ * come or go after the publishing journal appeared (0: on the journal
+ * itself), so the kills spread over the few milliseconds of renames.
+ */
+export async function killWhilePublishing(s: KillSetup, afterEvents: number): Promise<KillTry> {
+  await writeFiles(s.output, s.old);
+  const child = spawn(process.execPath, cliArgs(s.input, s.output), { stdio: 'ignore' });
+  const closed = once(child, 'close') as Promise<[number | null, NodeJS.Signals | null]>;
+  let seen = -1;
+  const watcher = watch(s.output, (_event, name) => {
+    if (seen < 0 && name !== null && name.startsWith(PUBLISH_JOURNAL)) seen = 0;
+    else if (seen >= 0) seen++;
+    if (seen >= afterEvents) child.kill('SIGKILL');
+  });
+  const [code, signal] = await closed;
+  watcher.close();
+  const finished = signal !== 'SIGKILL';
+  const result = { delayMs: -1, ...judgeOutputs(s, await snapshot(s.output), finished) };
+  if (finished && code !== 0) result.problems.push(`the run ended by itself with exit ${code} ${signal ?? ''}`);
+  return result;
+}
+
 /** What the next run's start does (take over the dead run's lock, sweep
  *  its temp dir, put a set-aside delta/ back); problems if the directory
  *  is not then the old or the new outputs with no dot entry. */
@@ -228,13 +253,13 @@ export async function recoverByRun(s: KillSetup): Promise<string[]> {
   return problems;
 }
 
-export const KILL_USAGE = 'Usage: node dist/bench/kill.js [--tries 200] [--seed 1] [--chains 20000] [--full-every 10] [--keep DIR]';
+export const KILL_USAGE = 'Usage: node dist/bench/kill.js [--tries 200] [--publish-tries 50] [--seed 1] [--chains 20000] [--full-every 10] [--keep DIR]';
 
 async function main(argv: string[]): Promise<number> {
   let values;
   try {
     ({ values } = parseArgs({ args: argv, strict: true, options: {
-      tries: { type: 'string' }, seed: { type: 'string' }, chains: { type: 'string' }, 'full-every': { type: 'string' }, keep: { type: 'string' },
+      tries: { type: 'string' }, 'publish-tries': { type: 'string' }, seed: { type: 'string' }, chains: { type: 'string' }, 'full-every': { type: 'string' }, keep: { type: 'string' },
     } }));
     for (const [k, v] of Object.entries(values)) if (k !== 'keep' && v !== undefined && !/^\d+$/.test(String(v))) throw new Error(`--${k} must be a non-negative integer`);
   } catch (err) {
@@ -242,6 +267,7 @@ async function main(argv: string[]): Promise<number> {
     return 2;
   }
   const tries = Number(values.tries ?? 200);
+  const publishTries = Number(values['publish-tries'] ?? 50);
   const seed = Number(values.seed ?? 1);
   const fullEvery = Math.max(1, Number(values['full-every'] ?? 10));
   const dir = values.keep ?? (await mkdtemp(join(tmpdir(), 'eb50-kill-')));
@@ -261,10 +287,23 @@ async function main(argv: string[]): Promise<number> {
         process.stdout.write(`FAIL try ${i} (kill after ${k.delayMs} ms): ${problems.join('; ')}\n`);
       }
     }
+    // Aimed at the renames of publishing, which random delays rarely hit.
+    for (let i = 0; i < publishTries; i++) {
+      const k = await killWhilePublishing(s, i % 12);
+      const problems = [...k.problems, ...(await recoverByOpen(s))];
+      if (k.finished) tally.finished++;
+      else if (k.asideDelta) tally.aside++;
+      else tally[k.delta === 'new' ? 'new' : 'old']++;
+      if (!k.finished && k.summary === 'absent') tally.publishing++;
+      if (problems.length > 0) {
+        tally.failed++;
+        process.stdout.write(`FAIL publishing try ${i} (kill after ${i % 12} directory events): ${problems.join('; ')}\n`);
+      }
+    }
   } finally {
     if (values.keep === undefined) await rm(dir, { recursive: true, force: true });
   }
-  process.stdout.write(`kill: ${tries} tries: ${tally.old} left the old outputs, ${tally.new} the new ones `
+  process.stdout.write(`kill: ${tries} random + ${publishTries} publishing tries: ${tally.old} left the old outputs, ${tally.new} the new ones `
     + `(${tally.publishing} of all died while publishing: no summary.json, a journal the next run finished), ${tally.aside} died with delta/ set aside, `
     + `${tally.finished} finished before the kill; ${tally.failed} failures\n`);
   return tally.failed === 0 ? 0 : 1;

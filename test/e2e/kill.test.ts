@@ -10,13 +10,18 @@
 import t from 'tap';
 import { cp, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { judgeOutputs, killDelay, killTry, prepareKill, recoverByOpen, recoverByRun, snapshot } from '../../bench/kill.js';
+import { judgeOutputs, killDelay, killTry, killWhilePublishing, prepareKill, recoverByOpen, recoverByRun, snapshot, type KillSetup } from '../../bench/kill.js';
 
 const TRIES = 20;
 const SEED = 5;
 
+let setup: KillSetup | undefined;
+// One setup for both kill subtests, in the file's own test directory.
+const setupDir = t.testdir();
+const prepared = async (): Promise<KillSetup> => (setup ??= await prepareKill(setupDir, 20_000));
+
 t.test(`SIGKILL at ${TRIES} random moments: old or new outputs, never a mix; the next run recovers`, async (t) => {
-  const s = await prepareKill(t.testdir(), 20_000);
+  const s = await prepared();
   const seen = { old: 0, new: 0, aside: 0, finished: 0 };
   for (let i = 0; i < TRIES; i++) {
     const k = await killTry(s, killDelay(SEED, i, s.runMs));
@@ -29,6 +34,17 @@ t.test(`SIGKILL at ${TRIES} random moments: old or new outputs, never a mix; the
     else seen[k.delta === 'new' ? 'new' : 'old']++;
   }
   t.ok(seen.old > 0, `some kills came before publishing (${JSON.stringify(seen)})`);
+});
+
+t.test('SIGKILL during the renames of publishing: no summary.json beside the other run\'s delta/; the next run finishes the publishing', async (t) => {
+  const s = await prepared();
+  const seen: string[] = [];
+  for (let i = 0; i < 12; i++) {
+    const k = await killWhilePublishing(s, i);
+    seen.push(k.finished ? 'finished' : `delta/ ${k.delta}${k.asideDelta ? ' (set aside)' : ''}, summary.json ${k.summary}`);
+    t.same(k.problems, [], `kill after ${i} directory events of publishing: ${seen[i]}`);
+    t.same(await recoverByOpen(s), [], `kill after ${i} events: the next run's start leaves delta/ and summary.json of one run`);
+  }
 });
 
 t.test('the judge sees a partial file, a mixed delta/, a summary.json newer than delta/, a lost delta/', async (t) => {
