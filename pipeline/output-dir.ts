@@ -231,6 +231,9 @@ export class OutputDir {
    *  come from two different runs. */
   private deferredSignal: 'SIGINT' | 'SIGTERM' | undefined;
   private publishing = false;
+  /** A publishing that failed after its journal was written: the temporary
+   *  directory stays for the next run to finish it (rollForward). */
+  private keepTmp = false;
   private readonly controller = new AbortController();
   /** Aborted by SIGINT/SIGTERM with an InterruptedError: the run's streams
    *  stop, and close() removes the temporary directory and the lock. */
@@ -296,16 +299,19 @@ export class OutputDir {
     this.publishing = true;
     const journal = join(this.dir, JOURNAL);
     const markerAside = join(this.dir, `${OLD_PREFIX}${process.pid}-${MARKER}`);
+    let journaled = false;
     try {
       const draft = `${journal}.${process.pid}`;
       await writeFile(draft, JSON.stringify({ pid: process.pid, tmp: basename(this.tmp), names } satisfies Journal));
       await rename(draft, journal);
+      journaled = true;
       const replacesMarker = names.includes(MARKER) && (await exists(join(this.dir, MARKER)));
       if (replacesMarker) await rename(join(this.dir, MARKER), markerAside);
       for (const name of names) await replaceEntry(this.dir, this.tmp, name, process.pid);
       if (replacesMarker) await unlink(markerAside);
       await unlink(journal);
     } catch (err) {
+      this.keepTmp = journaled;
       throw outputError(this.dir, err);
     } finally {
       this.publishing = false;
@@ -315,7 +321,7 @@ export class OutputDir {
   }
 
   private exitNow(signal: 'SIGINT' | 'SIGTERM'): never {
-    rmSync(this.tmp, { recursive: true, force: true });
+    if (!this.keepTmp) rmSync(this.tmp, { recursive: true, force: true });
     try {
       if (holderIn(readFileSync(this.lockPath, 'utf8'))?.pid === process.pid) unlinkSync(this.lockPath);
     } catch {
@@ -328,7 +334,7 @@ export class OutputDir {
   async close(): Promise<void> {
     process.off('SIGINT', this.onSignal);
     process.off('SIGTERM', this.onSignal);
-    await rm(this.tmp, { recursive: true, force: true });
+    if (!this.keepTmp) await rm(this.tmp, { recursive: true, force: true });
     // Only our own lock: never one another run has taken since.
     if ((await ownerOf(this.lockPath)) === process.pid) await unlink(this.lockPath).catch(() => undefined);
   }

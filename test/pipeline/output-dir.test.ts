@@ -1,5 +1,5 @@
 import t from 'tap';
-import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { OutputDir } from '../../pipeline/output-dir.js';
 import { Eb50Error, OutputError } from '../../pipeline/errors.js';
@@ -163,4 +163,24 @@ t.test('a journal whose temporary directory is gone, or that is unreadable, is r
     t.same((await readdir(dir)).sort(), ['delta', 'summary.json'], journal);
     t.equal(await readFile(join(dir, 'summary.json'), 'utf8'), 'old');
   }
+});
+
+t.test('a rename that fails half-way through publishing: exit 4, no summary.json, and the next run finishes the publishing', async (t) => {
+  const dir = t.testdir({ delta: { 'KTILL2.csv': 'old' }, 'resultatlista.txt': { 'in-the-way': 'x' }, 'summary.json': 'old' });
+  const out = await OutputDir.open(dir);
+  await mkdir(out.path('delta'));
+  await writeFile(out.path('delta', 'KTILL2.csv'), 'new');
+  await writeFile(out.path('resultatlista.txt'), 'new');
+  await writeFile(out.path('summary.json'), 'new');
+  const err = await out.publish(['delta', 'resultatlista.txt', 'summary.json']).then(() => undefined, (e: unknown) => e);
+  t.ok(err instanceof OutputError && err.exitCode === 4, 'OutputError, exit 4');
+  await out.close();
+  const left = await readdir(dir);
+  t.notOk(left.includes('summary.json'), 'no summary.json beside the new delta/: a loader waits');
+  t.ok(left.includes('.eb50-publish.json') && left.some((n) => n.startsWith('.eb50-tmp-')), 'the journal and its temporary directory stay');
+  await rm(join(dir, 'resultatlista.txt'), { recursive: true }); // the operator clears the way
+  const next = await OutputDir.open(dir);
+  await next.close();
+  t.same((await readdir(dir)).sort(), ['delta', 'resultatlista.txt', 'summary.json']);
+  for (const f of ['delta/KTILL2.csv', 'resultatlista.txt', 'summary.json']) t.equal(await readFile(join(dir, f), 'utf8'), 'new', `${f} is the failed run's, whole`);
 });
