@@ -33,12 +33,10 @@ import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { projectRoot } from '../pipeline/columns.js';
-import { OutputDir } from '../pipeline/output-dir.js';
+import { OutputDir, PUBLISH_JOURNAL } from '../pipeline/output-dir.js';
 import { DEFAULTS, generate, mulberry32 } from './generate.js';
 
 export const RUN_DATE = '2015-02-23T10:41:50';
-/** pipeline/output-dir.ts's journal of a publishing under way. */
-const PUBLISH_JOURNAL = '.eb50-publish.json';
 
 export type Files = Map<string, Buffer>;
 
@@ -186,42 +184,48 @@ export function judgeOutputs(s: KillSetup, files: Files, finished: boolean): Omi
   return { finished, delta, summary, asideDelta, problems };
 }
 
-/** One try: the old outputs, a run of the new export, SIGKILL after `delayMs`. */
-export async function killTry(s: KillSetup, delayMs: number): Promise<KillTry> {
+/**
+ * One run of the new export over the old outputs; `arm` sets up the SIGKILL
+ * and returns what stops it from coming once the run has ended. The outputs
+ * are judged as the kill left them.
+ */
+async function killedRun(s: KillSetup, delayMs: number, arm: (kill: () => void) => () => void): Promise<KillTry> {
   await writeFiles(s.output, s.old);
   const child = spawn(process.execPath, cliArgs(s.input, s.output), { stdio: 'ignore' });
   const closed = once(child, 'close') as Promise<[number | null, NodeJS.Signals | null]>;
-  const timer = setTimeout(() => child.kill('SIGKILL'), delayMs);
+  const disarm = arm(() => child.kill('SIGKILL'));
   const [code, signal] = await closed;
-  clearTimeout(timer);
+  disarm();
   const finished = signal !== 'SIGKILL';
   const result = { delayMs, ...judgeOutputs(s, await snapshot(s.output), finished) };
   if (finished && code !== 0) result.problems.push(`the run ended by itself with exit ${code} ${signal ?? ''}`);
   return result;
 }
 
-/**
- * One try aimed at publishing: the old outputs, a run of the new export,
- * SIGKILL as soon as the output directory has seen `afterEvents` entries
- * come or go after the publishing journal appeared (0: on the journal
- * itself), so the kills spread over the few milliseconds of renames.
- */
-export async function killWhilePublishing(s: KillSetup, afterEvents: number): Promise<KillTry> {
-  await writeFiles(s.output, s.old);
-  const child = spawn(process.execPath, cliArgs(s.input, s.output), { stdio: 'ignore' });
-  const closed = once(child, 'close') as Promise<[number | null, NodeJS.Signals | null]>;
-  let seen = -1;
-  const watcher = watch(s.output, (_event, name) => {
-    if (seen < 0 && name !== null && name.startsWith(PUBLISH_JOURNAL)) seen = 0;
-    else if (seen >= 0) seen++;
-    if (seen >= afterEvents) child.kill('SIGKILL');
+/** One try: SIGKILL after `delayMs`. */
+export function killTry(s: KillSetup, delayMs: number): Promise<KillTry> {
+  return killedRun(s, delayMs, (kill) => {
+    const timer = setTimeout(kill, delayMs);
+    return () => clearTimeout(timer);
   });
-  const [code, signal] = await closed;
-  watcher.close();
-  const finished = signal !== 'SIGKILL';
-  const result = { delayMs: -1, ...judgeOutputs(s, await snapshot(s.output), finished) };
-  if (finished && code !== 0) result.problems.push(`the run ended by itself with exit ${code} ${signal ?? ''}`);
-  return result;
+}
+
+/**
+ * One try aimed at publishing: SIGKILL as soon as the output directory has
+ * seen `afterEvents` entries come or go after the publishing journal
+ * appeared (0: on the journal itself), so the kills spread over the few
+ * milliseconds of renames. `delayMs` is -1 in the result.
+ */
+export function killWhilePublishing(s: KillSetup, afterEvents: number): Promise<KillTry> {
+  return killedRun(s, -1, (kill) => {
+    let seen = -1;
+    const watcher = watch(s.output, (_event, name) => {
+      if (seen < 0 && name !== null && name.startsWith(PUBLISH_JOURNAL)) seen = 0;
+      else if (seen >= 0) seen++;
+      if (seen >= afterEvents) kill();
+    });
+    return () => watcher.close();
+  });
 }
 
 /** What the next run's start does (take over the dead run's lock, sweep
@@ -272,33 +276,27 @@ async function main(argv: string[]): Promise<number> {
   const fullEvery = Math.max(1, Number(values['full-every'] ?? 10));
   const dir = values.keep ?? (await mkdtemp(join(tmpdir(), 'eb50-kill-')));
   const tally = { finished: 0, old: 0, new: 0, aside: 0, publishing: 0, failed: 0 };
+  const count = (k: KillTry, problems: string[], what: string): void => {
+    if (k.finished) tally.finished++;
+    else if (k.asideDelta) tally.aside++;
+    else tally[k.delta === 'new' ? 'new' : 'old']++;
+    if (k.summary === 'absent') tally.publishing++;
+    if (problems.length > 0) {
+      tally.failed++;
+      process.stdout.write(`FAIL ${what}: ${problems.join('; ')}\n`);
+    }
+  };
   try {
     const s = await prepareKill(dir, Number(values.chains ?? 20_000));
     process.stderr.write(`kill: an uninterrupted run takes ${s.runMs} ms; ${tries} tries, seed ${seed}\n`);
     for (let i = 0; i < tries; i++) {
       const k = await killTry(s, killDelay(seed, i, s.runMs));
-      const problems = [...k.problems, ...(i % fullEvery === 0 ? await recoverByRun(s) : await recoverByOpen(s))];
-      if (k.finished) tally.finished++;
-      else if (k.asideDelta) tally.aside++;
-      else tally[k.delta === 'new' ? 'new' : 'old']++;
-      if (k.summary === 'absent') tally.publishing++;
-      if (problems.length > 0) {
-        tally.failed++;
-        process.stdout.write(`FAIL try ${i} (kill after ${k.delayMs} ms): ${problems.join('; ')}\n`);
-      }
+      count(k, [...k.problems, ...(i % fullEvery === 0 ? await recoverByRun(s) : await recoverByOpen(s))], `try ${i} (kill after ${k.delayMs} ms)`);
     }
     // Aimed at the renames of publishing, which random delays rarely hit.
     for (let i = 0; i < publishTries; i++) {
       const k = await killWhilePublishing(s, i % 12);
-      const problems = [...k.problems, ...(await recoverByOpen(s))];
-      if (k.finished) tally.finished++;
-      else if (k.asideDelta) tally.aside++;
-      else tally[k.delta === 'new' ? 'new' : 'old']++;
-      if (!k.finished && k.summary === 'absent') tally.publishing++;
-      if (problems.length > 0) {
-        tally.failed++;
-        process.stdout.write(`FAIL publishing try ${i} (kill after ${i % 12} directory events): ${problems.join('; ')}\n`);
-      }
+      count(k, [...k.problems, ...(await recoverByOpen(s))], `publishing try ${i} (kill after ${i % 12} directory events)`);
     }
   } finally {
     if (values.keep === undefined) await rm(dir, { recursive: true, force: true });

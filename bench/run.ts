@@ -404,23 +404,19 @@ export async function measure(chains: number, opts: BenchOptions, cli: string, g
     const inputBytes = await rawRead(STREAMED.map((t) => join(input, `${t}.${opts.format}`)));
     const floors = await fastestFloors(input, opts.format, inputRows, opts.repeat);
     const rss = runs.map((r) => r.peakRssKb).filter((k): k is number => k !== undefined);
-    const child = {
-      seconds: median(runs.map((r) => r.seconds)),
-      peakRssKb: rss.length === runs.length ? median(rss) : undefined,
-      exitCode: runs.find((r) => r.exitCode !== 0)?.exitCode ?? 0,
-    };
-    const rowsPerSecond = inputRows / child.seconds;
+    const runSeconds = median(runs.map((r) => r.seconds));
+    const rowsPerSecond = inputRows / runSeconds;
     return {
       chains,
       inputRows,
       inputBytes,
       generateSeconds,
-      runSeconds: child.seconds,
+      runSeconds,
       rowsPerSecond,
-      peakRssKb: child.peakRssKb,
+      peakRssKb: rss.length === runs.length ? median(rss) : undefined,
       peakRssMaxKb: rss.length === 0 ? undefined : Math.max(...rss),
       runs: runs.map((r) => ({ seconds: r.seconds, peakRssKb: r.peakRssKb })),
-      exitCode: child.exitCode,
+      exitCode: runs.find((r) => r.exitCode !== 0)?.exitCode ?? 0,
       chainsSummary: readSummary(output),
       floors,
       ratioToReadSplit: floors.readSplit === undefined ? undefined : rowsPerSecond / floors.readSplit.rowsPerSecond,

@@ -29,7 +29,7 @@ const TAKEOVER_FILE = '.eb50.lock.takeover';
 const TMP_PREFIX = '.eb50-tmp-';
 const OLD_PREFIX = '.eb50-old-';
 /** Written before the renames of publish(), removed after the last. */
-const JOURNAL = '.eb50-publish.json';
+export const PUBLISH_JOURNAL = '.eb50-publish.json';
 /** The entry a loader waits for: set aside first, renamed in last. */
 const MARKER = 'summary.json';
 
@@ -187,7 +187,7 @@ function parseJournal(text: string): Journal | undefined {
 async function rollForward(dir: string): Promise<void> {
   let text: string;
   try {
-    text = await readFile(join(dir, JOURNAL), 'utf8');
+    text = await readFile(join(dir, PUBLISH_JOURNAL), 'utf8');
   } catch {
     return; // no journal: no publishing was cut short
   }
@@ -198,7 +198,7 @@ async function rollForward(dir: string): Promise<void> {
       if (await exists(join(dir, journal.tmp, name))) await replaceEntry(dir, join(dir, journal.tmp), name, journal.pid);
     }
   }
-  await unlink(join(dir, JOURNAL));
+  await unlink(join(dir, PUBLISH_JOURNAL));
 }
 
 /** Cleans up after dead runs: an interrupted publishing is finished
@@ -211,7 +211,7 @@ async function sweepLeftovers(dir: string): Promise<void> {
   for (const name of names) {
     const draft = /^\.eb50\.lock(?:\.takeover)?\.(\d+)\.[0-9a-f]+$/.exec(name);
     if (draft && !processAlive(Number(draft[1]))) await unlink(join(dir, name)).catch(() => undefined);
-    if (name.startsWith(`${JOURNAL}.`) && !processAlive(Number(name.slice(JOURNAL.length + 1)))) await unlink(join(dir, name)).catch(() => undefined);
+    if (name.startsWith(`${PUBLISH_JOURNAL}.`) && !processAlive(Number(name.slice(PUBLISH_JOURNAL.length + 1)))) await unlink(join(dir, name)).catch(() => undefined);
     if (!name.startsWith(TMP_PREFIX) && !name.startsWith(OLD_PREFIX)) continue;
     const m = /^\.eb50-(?:tmp|old)-(\d+)-(.*)$/.exec(name);
     const pid = m ? Number(m[1]) : undefined;
@@ -297,7 +297,7 @@ export class OutputDir {
    */
   async publish(names: string[]): Promise<void> {
     this.publishing = true;
-    const journal = join(this.dir, JOURNAL);
+    const journal = join(this.dir, PUBLISH_JOURNAL);
     const markerAside = join(this.dir, `${OLD_PREFIX}${process.pid}-${MARKER}`);
     let journaled = false;
     try {
